@@ -1,0 +1,3 @@
+from carework.cli import main
+
+main()

@@ -1,0 +1,264 @@
+"""The command line: parse options, run the pipeline, print, and return a documented exit code.
+
+All printing and exiting happens here; the stages below only return results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+import typer
+
+from carework import __version__
+
+app = typer.Typer(
+    name="carework",
+    help="检查学校关工委工作记录是否达到年度工作要点的要求。Check school committee records against the work points.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class ExitCode(IntEnum):
+    """The exit-code contract (README: "Exit codes")."""
+
+    OK = 0  # no gaps at or above --fail-on, every record valid
+    GAPS = 1  # gaps at or above --fail-on
+    USAGE = 2  # bad command line, configuration or plan
+    INVALID_DATA = 3  # at least one record (or the waiver file) has errors
+    INTERNAL = 4  # a bug in carework
+
+
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _parse_date(text: str | None, option: str) -> dt.date:
+    if text is None:
+        return _today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} 不是 YYYY-MM-DD 格式的日期 / is not a date (YYYY-MM-DD)", param_hint=option) from None
+
+
+def _fail(message: str, code: ExitCode) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(int(code))
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _width() -> int:
+    if sys.stdout.isatty():
+        try:
+            return max(60, os.get_terminal_size().columns)
+        except OSError:
+            pass
+    return 100
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"carework {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on an internal error.")] = False,
+) -> None:
+    """carework：教育关工委工作要点达标检查。"""
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    paths: tuple[Path, ...]
+    plan: Path | None
+    waivers: Path | None
+    as_of: dt.date
+    lang: str
+    fmt: str
+    fail_on: str
+    schools: tuple[str, ...]
+    districts: tuple[str, ...]
+    sections: tuple[int, ...]
+    rules: tuple[str, ...]
+
+
+PathsArg = Annotated[Optional[list[Path]], typer.Argument(help="School record files or folders (default: data/schools).",
+                                                         show_default=False)]
+PlanOpt = Annotated[Optional[Path], typer.Option("--plan", help="Plan file (default: data/plans/2024.yaml, else the shipped plan).")]
+WaiversOpt = Annotated[Optional[Path], typer.Option("--waivers", help="Waiver file (default: data/waivers.yaml if present).")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Judge as of this date, YYYY-MM-DD (default: today).")]
+Lang = Literal["zh", "en"]
+FailOn = Literal["none", "advice", "warning", "error"]
+TextOrJson = Literal["text", "json"]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of messages: zh (default) or en.")]
+
+
+@app.command()
+def check(
+    paths: PathsArg = None,
+    plan: PlanOpt = None,
+    waivers: WaiversOpt = None,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = "zh",
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = "text",
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a gap of this severity or worse is found.")] = "none",
+    school: Annotated[Optional[list[str]], typer.Option("--school", help="Only this school code (repeatable).")] = None,
+    district: Annotated[Optional[list[str]], typer.Option("--district", help="Only this district (repeatable).")] = None,
+    section: Annotated[Optional[list[int]], typer.Option("--section", help="Only this section number (repeatable).")] = None,
+    rule: Annotated[Optional[list[str]], typer.Option("--rule", help="Only this rule id (repeatable).")] = None,
+) -> None:
+    """检查学校记录。Check school records against the plan and print the gaps and a summary."""
+    options = CheckOptions(tuple(paths or ()), plan, waivers, _parse_date(as_of, "--as-of"), lang, fmt, fail_on,
+                           tuple(school or ()), tuple(district or ()), tuple(section or ()), tuple(rule or ()))
+    raise typer.Exit(int(_run_check(options)))
+
+
+def _run_check(options: CheckOptions) -> ExitCode:
+    from carework.config import ConfigError, resolve
+    from carework.formats import FORMATS, FormatOptions
+    from carework.model import SEVERITIES, Status
+    from carework.pipeline import Selection, run_check
+    from carework.plan import PlanError
+
+    cwd = Path.cwd()
+    try:
+        inputs = resolve(list(options.paths), options.plan, options.waivers, cwd)
+    except ConfigError as exc:
+        raise _fail(_problems_text(exc.problems, options.lang), ExitCode.USAGE) from None
+    if not options.paths and not any(p.exists() for p in inputs.schools):
+        raise _fail(_no_data_message(inputs.schools, options.lang), ExitCode.USAGE)
+    selection = Selection(options.schools, options.districts, options.sections, options.rules)
+    try:
+        run = run_check(inputs, options.as_of, _today(), selection)
+    except PlanError as exc:
+        raise _fail(_problems_text(exc.problems, options.lang), ExitCode.USAGE) from None
+    unknown = _unknown_filters(run, selection)
+    if unknown:
+        raise _fail(unknown, ExitCode.USAGE)
+    formatter = FORMATS[options.fmt](FormatOptions(lang=options.lang, color=_use_color(), width=_width()))  # type: ignore[arg-type]
+    sys.stdout.write(formatter.render(run))
+    if any(p.level == "error" for p in run.problems):
+        return ExitCode.INVALID_DATA
+    if options.fail_on != "none":
+        bar = SEVERITIES[: SEVERITIES.index(options.fail_on) + 1]  # type: ignore[arg-type]
+        if any(r.status == Status.FAIL and r.severity in bar for r in run.results):
+            return ExitCode.GAPS
+    return ExitCode.OK
+
+
+def _unknown_filters(run: object, selection: object) -> str | None:
+    from carework.model import CheckRun
+    from carework.pipeline import Selection
+
+    assert isinstance(run, CheckRun) and isinstance(selection, Selection)
+    codes = {s.code for s in run.schools}
+    districts = {s.district for s in run.schools}
+    rule_ids = {r.id for r in run.plan.rules}
+    sections = {s.number for s in run.plan.sections}
+    for value in selection.schools:
+        if value not in codes:
+            return f"没有代码为 {value} 的学校记录 / no school with code {value}"
+    for value in selection.districts:
+        if value not in districts:
+            return f"没有 {value} 的学校记录（已有：{'、'.join(sorted(districts))}）/ no school in district {value}"
+    for value in selection.rules:
+        if value not in rule_ids:
+            return f"计划中没有规则 {value}（carework rules 可列出全部）/ no rule {value} in the plan"
+    for number in selection.sections:
+        if number not in sections:
+            return f"计划中没有第 {number} 部分 / the plan has no section {number}"
+    return None
+
+
+def _no_data_message(folders: tuple[Path, ...], lang: str) -> str:
+    where = ", ".join(str(f) for f in folders)
+    if lang == "zh":
+        return f"找不到学校记录文件夹 {where}。请在数据仓库的根目录运行，或给出记录所在的文件夹：carework check 路径"
+    return f"no school records at {where}. Run from the data repository's root, or name the folder: carework check PATH"
+
+
+def _problems_text(problems: list, lang: str) -> str:  # type: ignore[type-arg]
+    from carework.formats.text import problem_line
+
+    heading = "计划或配置有误，未检查任何学校：" if lang == "zh" else "The plan or configuration is invalid; no school was checked:"
+    return "\n".join([heading] + [problem_line(p, lang).plain for p in problems])
+
+
+@app.command()
+def rules(
+    plan: PlanOpt = None,
+    lang: LangOpt = "zh",
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = "text",
+) -> None:
+    """列出计划中的全部规则。List the plan's rules."""
+    from carework.rules_view import rules_json, rules_text
+
+    loaded = _load_plan(plan, lang)
+    sys.stdout.write(rules_json(loaded, lang) if fmt == "json" else rules_text(loaded, lang, _use_color(), _width()))
+
+
+@app.command()
+def explain(
+    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule or target id, e.g. S2-06.")],
+    plan: PlanOpt = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """完整说明一条规则：原文、检查方法、整改办法。Explain one rule: source, check, remedy."""
+    from carework.rules_view import explain_text
+
+    loaded = _load_plan(plan, lang)
+    text = explain_text(loaded, rule_id, lang)
+    if text is None:
+        known = ", ".join([r.id for r in loaded.rules] + [t.id for t in loaded.targets])
+        raise _fail(f"计划中没有 {rule_id} / no rule {rule_id} in the plan (known: {known})", ExitCode.USAGE)
+    sys.stdout.write(text)
+
+
+def _load_plan(plan: Path | None, lang: str):  # type: ignore[no-untyped-def]
+    from carework.config import ConfigError, resolve
+    from carework.plan import PlanError, load_plan
+    from carework.records import display_path
+
+    try:
+        inputs = resolve([], plan, None, Path.cwd())
+        return load_plan(inputs.plan, display_path(inputs.plan))
+    except (PlanError, ConfigError) as exc:
+        raise _fail(_problems_text(exc.problems, lang), ExitCode.USAGE) from None
+
+
+def main() -> None:
+    """Console entry point: no traceback reaches a user unless they ask for it with --debug."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("已中断 / interrupted", err=True)
+        raise SystemExit(130) from None
+    except Exception as exc:  # the last line of defence; --debug shows the traceback
+        if "--debug" in sys.argv[1:]:
+            raise
+        typer.echo(
+            f"carework 内部错误 / internal error: {type(exc).__name__}: {exc}\n"
+            "这是 carework 的缺陷，不是您的数据的问题。请带上 --debug 重新运行，把输出附在问题报告中。\n"
+            "This is a bug in carework, not in your data: re-run with --debug and attach the output to a bug report.",
+            err=True,
+        )
+        raise SystemExit(int(ExitCode.INTERNAL)) from None

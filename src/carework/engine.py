@@ -1,0 +1,173 @@
+"""Evaluate the plan: every applicable rule on every school, and every aggregate target over all of them.
+
+Pure: no I/O and no clock; "this year" and deadlines are judged against the as-of date it is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from carework.fieldtypes import Choice
+from carework.model import Applicability, Plan, Result, Rule, School, Status, Target, TargetResult, Waiver
+from carework.problems import Location, Problem
+from carework.record_schema import OWNERSHIP, SCHOOL_KINDS
+from carework.waivers import active
+
+
+def school_scope(plan: Plan, school: School, as_of: dt.date) -> dict[str, Any]:
+    """The names a school's checks read: its record, the plan's variables, and each definition computed once."""
+    scope: dict[str, Any] = dict(school.data)
+    scope.update(year=plan.year, as_of=as_of, period_start=plan.period[0], period_end=plan.period[1],
+                 settings={name: s.value for name, s in plan.settings.items()})
+    for name, typed in plan.definitions:
+        scope[name] = typed.fn(scope, None)
+    return scope
+
+
+def evaluate_school(plan: Plan, school: School, as_of: dt.date, waivers: dict[tuple[str, str], Waiver]) -> list[Result]:
+    """All of one school's results, in plan order."""
+    scope = school_scope(plan, school, as_of)
+    return [_evaluate_rule(rule, school, scope, waivers, as_of) for rule in plan.rules if rule.scope == "school"]
+
+
+def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], waivers: dict[tuple[str, str], Waiver],
+                   as_of: dt.date) -> Result:
+    where = school.locate(rule.anchor)
+    outside = _not_applicable(rule.applies, school, scope)
+    if outside:
+        return _result(school, rule, Status.NOT_APPLICABLE, outside[0], outside[1], where)
+    broken = _broken_fields(rule, school)
+    if broken:
+        return _result(school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
+                       f"{broken} is invalid in the record; this requirement cannot be judged", where)
+    assert rule.check is not None
+    try:
+        outcome = rule.check.evaluate(scope)
+    except Exception as exc:  # a value the type checker could not foresee; one rule, not the whole run
+        return _result(school, rule, Status.ERROR, f"无法判断此项：{type(exc).__name__}",
+                       f"this requirement could not be evaluated: {type(exc).__name__}", where)
+    if outcome.vacuous:
+        return _result(school, rule, Status.NOT_APPLICABLE, "没有需要检查的对象", "nothing to check", where)
+    found, expected = outcome.values.get("found"), outcome.values.get("expected")
+    if outcome.passed:
+        return Result(school.code, rule.id, Status.PASS, rule.severity, "", "", where, found, expected)
+    values = {**outcome.values, "year": scope["year"], "school": school.name}
+    zh, en = _format(rule.message.zh, values), _format(rule.message.en or rule.message.zh, values)
+    waiver = waivers.get((rule.id, school.code))
+    if waiver and active(waiver, as_of):
+        return Result(school.code, rule.id, Status.WAIVED, rule.severity, zh, en, where, found, expected, waiver)
+    return Result(school.code, rule.id, Status.FAIL, rule.severity, zh, en, where, found, expected)
+
+
+def _result(school: School, rule: Rule, status: Status, zh: str, en: str, where: Location) -> Result:
+    return Result(school.code, rule.id, status, rule.severity, zh, en, where)
+
+
+def _not_applicable(applies: Applicability, school: School, scope: dict[str, Any]) -> tuple[str, str] | None:
+    if applies.kinds and school.kind not in applies.kinds:
+        return (f"只适用于{_labels(SCHOOL_KINDS, applies.kinds, 'zh')}", f"applies only to {_labels(SCHOOL_KINDS, applies.kinds, 'en')}")
+    if applies.ownership and school.ownership not in applies.ownership:
+        return (f"只适用于{_labels(OWNERSHIP, applies.ownership, 'zh')}学校", f"applies only to {_labels(OWNERSHIP, applies.ownership, 'en')} schools")
+    batch = (school.data.get("quality") or {}).get("batch")
+    if applies.batches and batch not in applies.batches:
+        listed = "、".join(f"第{b}批" for b in applies.batches)
+        return (f"只适用于列入优质化建设{listed}的学校", f"applies only to schools in quality-construction batch {', '.join(map(str, applies.batches))}")
+    if applies.when and not applies.when.fn(scope, None):
+        return (f"不满足适用条件：{applies.when_text}", f"the condition for this requirement does not hold: {applies.when_text}")
+    return None
+
+
+def _labels(choice: Choice, values: tuple[str, ...], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(choice.label(v, lang) for v in values)
+
+
+def _broken_fields(rule: Rule, school: School) -> str | None:
+    for bad in school.invalid:
+        for used in rule.fields:
+            n = min(len(bad), len(used))
+            if bad[:n] == used[:n]:
+                return ".".join(bad) or "整个记录"
+    return None
+
+
+def _format(template: str, values: dict[str, Any]) -> str:
+    return template.format_map({k: _show(v) for k, v in values.items()})
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return f"{value:.0%}" if 0 <= value <= 1 and value != int(value) else f"{value:g}"
+    if value is None:
+        return "—"
+    return str(value)
+
+
+def waiver_index(plan: Plan, waivers: list[Waiver], codes: set[str], as_of: dt.date) -> tuple[dict[tuple[str, str], Waiver], list[Problem]]:
+    """Waivers keyed by (rule, school); unknown rules or schools and expired waivers are reported."""
+    index: dict[tuple[str, str], Waiver] = {}
+    notes: list[Problem] = []
+    rule_ids = {r.id for r in plan.rules}
+    for w in waivers:
+        if w.rule not in rule_ids:
+            notes.append(Problem(w.location, "waiver-unknown-rule", f"豁免中的规则 {w.rule} 不在计划中",
+                                 f"waived rule {w.rule} is not in the plan", "核对规则编号（carework rules）", "check the id (carework rules)", "warning"))
+            continue
+        if w.school not in codes:
+            notes.append(Problem(w.location, "waiver-unknown-school", f"豁免中的学校 {w.school} 没有记录",
+                                 f"waived school {w.school} has no record", "核对学校代码", "check the school code", "warning"))
+        if not active(w, as_of):
+            notes.append(Problem(w.location, "waiver-expired", f"{w.school} 对 {w.rule} 的豁免已于 {w.expires} 到期，不再生效",
+                                 f"the waiver of {w.rule} for {w.school} expired on {w.expires} and no longer applies",
+                                 "整改到位，或重新报批并更新有效期", "close the gap, or have it approved again with a new date", "warning"))
+        index[(w.rule, w.school)] = w
+    return index, notes
+
+
+def evaluate_targets(plan: Plan, schools: list[School], as_of: dt.date) -> list[TargetResult]:
+    """Every aggregate target, for the city and for each district, in plan then district order."""
+    out: list[TargetResult] = []
+    for target in plan.targets:
+        members = []
+        for school in schools:
+            scope = school_scope(plan, school, as_of)
+            if _not_applicable(target.population, school, scope) is None:
+                members.append((school, scope))
+        groups: list[tuple[str, str | None, list[tuple[School, dict[str, Any]]]]] = []
+        if "city" in target.levels:
+            groups.append(("city", None, members))
+        if "district" in target.levels:
+            for district in sorted({s.district for s, _ in members}):
+                groups.append(("district", district, [m for m in members if m[0].district == district]))
+        for level, district, group in groups:
+            out.append(_target_result(target, level, district, group))
+    return out
+
+
+def _target_result(target: Target, level: str, district: str | None,
+                   group: list[tuple[School, dict[str, Any]]]) -> TargetResult:
+    counted = [s for s, scope in group if target.counts.fn(scope, None)]
+    outside = [(s, scope) for s, scope in group if not target.counts.fn(scope, None)]
+    den, num = len(group), len(counted)
+    value = num / den if den else None
+    status = "no_data"
+    if value is not None:
+        status = next((b.status for b in target.bands if value >= b.at_least - 1e-12), target.bands[-1].status)
+    needed = max(0, math.ceil(target.target * den - 1e-9) - num)
+
+    def closeness(member: tuple[School, dict[str, Any]]) -> tuple[Any, ...]:
+        school, scope = member
+        keys = tuple(_sortable(p.fn(scope, None)) for p in target.progress)
+        return keys + (school.code,)
+
+    closest = tuple(s.code for s, _ in sorted(outside, key=closeness))
+    ident = target.id if district is None else f"{target.id}@{district}"
+    return TargetResult(ident, target.id, level, district, num, den, value, target.target, status, needed, closest)
+
+
+def _sortable(value: Any) -> Any:
+    """Sort keys ascending: the plan's progress expressions are written so that smaller is closer."""
+    return (1, 0) if value is None else (0, value)

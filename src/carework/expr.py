@@ -1,0 +1,456 @@
+"""A small, safe expression language for the plan's checks, compiled once into Python closures.
+
+Expressions use Python's syntax but only a whitelisted part of it: literals, field names, `a.b`, comparisons,
+`and`/`or`/`not`, arithmetic, list literals and calls of the functions in FUNCTIONS. Every name and attribute is
+checked against the record's declared types when the plan loads, so a misspelt field, an unknown function, a
+comparison with a value a choice does not have, or anything reaching for Python internals is a plan error before any
+school is checked. Evaluation is null-safe: a missing value compares false and counts as nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import operator
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from carework.fieldtypes import Boolean, Choice, Date, FieldType, Integer, ListOf, Number, Record, Text
+
+Scope = Mapping[str, Any]
+Compiled = Callable[[Scope, Any], Any]
+
+NUMBER = Number()
+BOOL = Boolean()
+TEXT = Text()
+DATE = Date()
+
+
+class ExprError(Exception):
+    """An expression that is not allowed or does not fit the record; `col` is 1-based within the expression."""
+
+    def __init__(self, message_zh: str, message_en: str, col: int = 1) -> None:
+        super().__init__(message_en)
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.col = col
+
+
+class _Any:
+    """The type of `None` and of values whose type is not known statically."""
+
+
+ANY: Any = _Any()
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A checked expression: its compiled form, its type and the record fields it reads."""
+
+    fn: Compiled
+    type: Any
+    fields: frozenset[tuple[str, ...]] = field(default=frozenset())
+    #: Path of the schema field this value is, when it is one (for `item` bindings).
+    path: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Env:
+    """Names an expression may use: record fields, plan variables and plan definitions."""
+
+    names: Mapping[str, Typed]
+
+    def with_item(self, item: Typed) -> "Env":
+        return Env({**self.names, "item": item})
+
+
+# --- the functions ------------------------------------------------------------------------------------------
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _count(xs: Any, pred: Compiled | None, scope: Scope) -> int:
+    if pred is None:
+        return len(_items(xs))
+    return sum(1 for x in _items(xs) if pred(scope, x))
+
+
+def _share(xs: Any, pred: Compiled, scope: Scope) -> float:
+    items = _items(xs)
+    return sum(1 for x in items if pred(scope, x)) / len(items) if items else 0.0
+
+
+def _year(d: Any) -> int | None:
+    return d.year if isinstance(d, dt.date) else None
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function rules may call. `predicate` functions evaluate their second argument once per list item."""
+
+    zh: str
+    en: str
+    arity: tuple[int, ...]
+    predicate: bool = False
+
+
+FUNCTIONS: dict[str, Function] = {
+    "count": Function("列表的项数；给出条件时只数满足条件的项", "how many items (that satisfy the condition)", (1, 2), True),
+    "any": Function("是否有一项满足条件", "whether any item satisfies the condition", (2,), True),
+    "all": Function("是否每一项都满足条件（空列表为真）", "whether every item satisfies it (true when empty)", (2,), True),
+    "where": Function("满足条件的项组成的列表", "the items that satisfy the condition", (2,), True),
+    "map": Function("每一项算出的值组成的列表", "the list of a value computed for each item", (2,), True),
+    "share": Function("满足条件的项所占比例（0 到 1）", "the share of items that satisfy it (0 to 1)", (2,), True),
+    "sum": Function("每一项算出的数之和", "the sum of a number computed for each item", (2,), True),
+    "flatten": Function("把列表的列表展平", "flatten a list of lists", (1,)),
+    "len": Function("文字或列表的长度", "length of a text or list", (1,)),
+    "year": Function("日期的年份", "the year of a date", (1,)),
+    "in_year": Function("日期在计划年度内且不晚于检查日期", "the date is in the plan year and not after the as-of date", (1,)),
+    "rank": Function("值在列表中的位置（从 0 起，不在列表中为列表长度）", "position of a value in a list (its length if absent)", (2,)),
+}
+
+
+# --- type checking and compiling ----------------------------------------------------------------------------
+
+_COMPARE = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+_ARITH = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+_ALIASES = {"true": True, "false": False, "null": None, "none": None}
+
+
+def compile_expr(source: str, env: Env) -> Typed:
+    """Parse, type-check and compile one expression; raises ExprError naming what is wrong and where."""
+    text = source.strip() if isinstance(source, str) else source
+    if not isinstance(text, str) or not text:
+        raise ExprError("表达式为空", "the expression is empty")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        raise ExprError(f"表达式语法错误：{exc.msg}", f"syntax error in expression: {exc.msg}", exc.offset or 1) from None
+    return _Checker(env).visit(tree.body)
+
+
+def _col(node: ast.AST) -> int:
+    return getattr(node, "col_offset", 0) + 1
+
+
+def _is_number(t: Any) -> bool:
+    return isinstance(t, (Number, Integer)) or t is ANY
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    if a is ANY or b is ANY:
+        return True
+    if _is_number(a) and _is_number(b):
+        return True
+    textual = (Text, Choice)
+    if isinstance(a, textual) and isinstance(b, textual):
+        return True
+    return type(a) is type(b)
+
+
+def _describe(t: Any) -> str:
+    if isinstance(t, ListOf):
+        return f"list of {_describe(t.item)}"
+    return {Text: "text", Choice: "text", Integer: "number", Number: "number", Boolean: "boolean", Date: "date",
+            Record: "record"}.get(type(t), "value")
+
+
+class _Checker:
+    def __init__(self, env: Env) -> None:
+        self.env = env
+
+    def visit(self, node: ast.AST) -> Typed:
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:
+            raise ExprError(f"表达式中不允许使用 {type(node).__name__}", f"{type(node).__name__} is not allowed in expressions",
+                            _col(node))
+        return method(node)  # type: ignore[no-any-return]
+
+    # literals and names
+    def visit_Constant(self, node: ast.Constant) -> Typed:
+        value = node.value
+        if value is None:
+            return Typed(lambda s, i: None, ANY)
+        if isinstance(value, bool):
+            return Typed(lambda s, i: value, BOOL)
+        if isinstance(value, (int, float)):
+            return Typed(lambda s, i: value, NUMBER)
+        if isinstance(value, str):
+            return Typed(lambda s, i: value, TEXT)
+        raise ExprError("不支持的常量", "unsupported constant", _col(node))
+
+    def visit_List(self, node: ast.List) -> Typed:
+        parts = [self.visit(e) for e in node.elts]
+        item_type = parts[0].type if parts else ANY
+        for part in parts[1:]:
+            if not _same_kind(part.type, item_type):
+                raise ExprError("列表中的值类型不一致", "list items have different types", _col(node))
+        fns = [p.fn for p in parts]
+        return Typed(lambda s, i: [f(s, i) for f in fns], ListOf(item_type), _union(parts))
+
+    visit_Tuple = visit_List
+
+    def visit_Name(self, node: ast.Name) -> Typed:
+        if node.id in _ALIASES:
+            return self.visit_Constant(ast.Constant(_ALIASES[node.id], col_offset=node.col_offset))
+        if node.id.startswith("_"):
+            raise ExprError(f"不允许以下划线开头的名称：{node.id}", f"names starting with _ are not allowed: {node.id}", _col(node))
+        bound = self.env.names.get(node.id)
+        if bound is None:
+            known = ", ".join(sorted(self.env.names))
+            raise ExprError(f"未知的名称 {node.id}（可用：{known}）", f"unknown name {node.id} (known: {known})", _col(node))
+        return bound
+
+    def visit_Attribute(self, node: ast.Attribute) -> Typed:
+        if node.attr.startswith("_"):
+            raise ExprError(f"不允许访问 {node.attr}", f"access to {node.attr} is not allowed", _col(node))
+        base = self.visit(node.value)
+        if not isinstance(base.type, Record):
+            raise ExprError(f"{_describe(base.type)} 没有字段 {node.attr}", f"a {_describe(base.type)} has no field {node.attr}",
+                            _col(node))
+        declared = base.type.field(node.attr)
+        if declared is None:
+            import difflib
+
+            names = [f.name for f in base.type.fields]
+            guess = difflib.get_close_matches(node.attr, names, n=1)
+            hint_zh = f"，是不是 {guess[0]}？" if guess else f"（可用：{', '.join(names)}）"
+            hint_en = f"; did you mean {guess[0]}?" if guess else f" (fields: {', '.join(names)})"
+            raise ExprError(f"记录中没有字段 {node.attr}{hint_zh}", f"the record has no field {node.attr}{hint_en}", _col(node))
+        name, get = node.attr, base.fn
+        path = base.path + (name,) if base.path is not None else None
+        fields = base.fields | {path} if path is not None else base.fields
+
+        def attribute(s: Scope, i: Any) -> Any:
+            value = get(s, i)
+            return value.get(name) if isinstance(value, dict) else None
+
+        return Typed(attribute, declared.type, frozenset(fields), path)
+
+    # operators
+    def visit_BoolOp(self, node: ast.BoolOp) -> Typed:
+        parts = [self.visit(v) for v in node.values]
+        fns = [p.fn for p in parts]
+        if isinstance(node.op, ast.And):
+            def both(s: Scope, i: Any) -> Any:
+                value: Any = True
+                for f in fns:
+                    value = f(s, i)
+                    if not value:
+                        return value
+                return value
+            fn = both
+        else:
+            def either(s: Scope, i: Any) -> Any:
+                value: Any = False
+                for f in fns:
+                    value = f(s, i)
+                    if value:
+                        return value
+                return value
+            fn = either
+        kinds = {type(p.type) for p in parts}
+        result_type = parts[0].type if len(kinds) == 1 else ANY
+        return Typed(fn, result_type, _union(parts))
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> Typed:
+        operand = self.visit(node.operand)
+        f = operand.fn
+        if isinstance(node.op, ast.Not):
+            return Typed(lambda s, i: not f(s, i), BOOL, operand.fields)
+        if isinstance(node.op, ast.USub) and _is_number(operand.type):
+            return Typed(lambda s, i: None if (v := f(s, i)) is None else -v, NUMBER, operand.fields)
+        raise ExprError("不允许的运算", "operator not allowed", _col(node))
+
+    def visit_BinOp(self, node: ast.BinOp) -> Typed:
+        op = _ARITH.get(type(node.op))
+        if op is None:
+            raise ExprError("只允许 + - * / 运算", "only + - * / are allowed", _col(node))
+        left, right = self.visit(node.left), self.visit(node.right)
+        lf, rf = left.fn, right.fn
+        if isinstance(left.type, ListOf) and isinstance(node.op, ast.Add):
+            if not isinstance(right.type, ListOf) or not _same_kind(left.type.item, right.type.item):
+                raise ExprError("只能把同类的列表相加", "only lists of the same kind can be added", _col(node))
+            return Typed(lambda s, i: _items(lf(s, i)) + _items(rf(s, i)), left.type, _union([left, right]))
+        if not (_is_number(left.type) and _is_number(right.type)):
+            raise ExprError(f"不能对 {_describe(left.type)} 和 {_describe(right.type)} 做算术",
+                            f"cannot do arithmetic on {_describe(left.type)} and {_describe(right.type)}", _col(node))
+
+        def arith(s: Scope, i: Any) -> Any:
+            a, b = lf(s, i), rf(s, i)
+            if a is None or b is None or (op is operator.truediv and b == 0):
+                return None
+            return op(a, b)
+
+        return Typed(arith, NUMBER, _union([left, right]))
+
+    def visit_Compare(self, node: ast.Compare) -> Typed:
+        operands = [self.visit(node.left)] + [self.visit(c) for c in node.comparators]
+        steps: list[Callable[[Any, Any], bool]] = []
+        for op_node, (left, right), raw in zip(node.ops, zip(operands, operands[1:]), node.comparators):
+            steps.append(self.comparison(op_node, left, right, raw, node))
+        fns = [o.fn for o in operands]
+
+        def compare(s: Scope, i: Any) -> bool:
+            values = [f(s, i) for f in fns]
+            return all(step(a, b) for step, a, b in zip(steps, values, values[1:]))
+
+        return Typed(compare, BOOL, _union(operands))
+
+    def comparison(self, op_node: ast.cmpop, left: Typed, right: Typed, raw: ast.AST,
+                   node: ast.AST) -> Callable[[Any, Any], bool]:
+        if isinstance(op_node, (ast.In, ast.NotIn)):
+            if not isinstance(right.type, ListOf) and not isinstance(right.type, (Text, Choice)) and right.type is not ANY:
+                raise ExprError("in 的右边必须是列表或文字", "the right side of in must be a list or text", _col(node))
+            if isinstance(right.type, ListOf):
+                self.check_choice_literal(right.type.item, left, node)
+                self.check_choice_literal(left.type, right, node)
+            negate = isinstance(op_node, ast.NotIn)
+
+            def member(a: Any, b: Any) -> bool:
+                found = a in b if isinstance(b, (list, str)) and a is not None else False
+                return not found if negate else found
+
+            return member
+        if not _same_kind(left.type, right.type):
+            raise ExprError(f"不能比较 {_describe(left.type)} 和 {_describe(right.type)}",
+                            f"cannot compare {_describe(left.type)} with {_describe(right.type)}", _col(node))
+        self.check_choice_literal(left.type, right, node)
+        self.check_choice_literal(right.type, left, node)
+        op = _COMPARE[type(op_node)]
+        if op in (operator.eq, operator.ne):
+            return op  # type: ignore[return-value]
+
+        def ordered(a: Any, b: Any) -> bool:
+            if a is None or b is None:
+                return False
+            try:
+                return bool(op(a, b))
+            except TypeError:
+                return False
+
+        return ordered
+
+    def check_choice_literal(self, declared: Any, other: Typed, node: ast.AST) -> None:
+        """`item.kind == "walking_clas"` is a plan error, not a rule that silently never passes."""
+        if not isinstance(declared, Choice):
+            return
+        probe = other.fn({}, None) if not other.fields and other.path is None else None
+        values = probe if isinstance(probe, list) else [probe]
+        for value in values:
+            if isinstance(value, str) and value not in declared.values:
+                raise ExprError(f"“{value}”不是可选值（{', '.join(declared.values)}）",
+                                f"“{value}” is not one of {', '.join(declared.values)}", _col(node))
+
+    def visit_IfExp(self, node: ast.IfExp) -> Typed:
+        test, body, orelse = self.visit(node.test), self.visit(node.body), self.visit(node.orelse)
+        t, b, o = test.fn, body.fn, orelse.fn
+        return Typed(lambda s, i: b(s, i) if t(s, i) else o(s, i), body.type, _union([test, body, orelse]))
+
+    # calls
+    def visit_Call(self, node: ast.Call) -> Typed:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
+            raise ExprError(f"未知的函数 {name}（可用：{', '.join(FUNCTIONS)}）",
+                            f"unknown function {name} (known: {', '.join(FUNCTIONS)})", _col(node))
+        if node.keywords:
+            raise ExprError("函数不接受命名参数", "functions take no keyword arguments", _col(node))
+        name = node.func.id
+        spec = FUNCTIONS[name]
+        if len(node.args) not in spec.arity:
+            raise ExprError(f"{name} 需要 {' 或 '.join(map(str, spec.arity))} 个参数",
+                            f"{name} takes {' or '.join(map(str, spec.arity))} argument(s)", _col(node))
+        first = self.visit(node.args[0])
+        if spec.predicate:
+            if not isinstance(first.type, ListOf):
+                raise ExprError(f"{name} 的第一个参数必须是列表", f"the first argument of {name} must be a list", _col(node))
+            item = Typed(lambda s, i: i, first.type.item, frozenset(), first.path)
+            second = _Checker(self.env.with_item(item)).visit(node.args[1]) if len(node.args) > 1 else None
+            return self.predicate_call(name, first, second, node)
+        rest = [self.visit(a) for a in node.args[1:]]
+        return self.plain_call(name, first, rest, node)
+
+    def predicate_call(self, name: str, xs: Typed, per_item: Typed | None, node: ast.AST) -> Typed:
+        get = xs.fn
+        fields = _union([xs] + ([per_item] if per_item else []))
+        if per_item is None:
+            return Typed(lambda s, i: _count(get(s, i), None, s), NUMBER, fields)
+        p = per_item.fn
+        if name == "count":
+            return Typed(lambda s, i: _count(get(s, i), p, s), NUMBER, fields)
+        if name == "any":
+            return Typed(lambda s, i: any(p(s, x) for x in _items(get(s, i))), BOOL, fields)
+        if name == "all":
+            return Typed(lambda s, i: all(p(s, x) for x in _items(get(s, i))), BOOL, fields)
+        if name == "where":
+            return Typed(lambda s, i: [x for x in _items(get(s, i)) if p(s, x)], xs.type, fields, xs.path)
+        if name == "map":
+            return Typed(lambda s, i: [p(s, x) for x in _items(get(s, i))], ListOf(per_item.type), fields)
+        if name == "share":
+            return Typed(lambda s, i: _share(get(s, i), p, s), NUMBER, fields)
+        if not _is_number(per_item.type):
+            raise ExprError("sum 的第二个参数必须是数字", "the second argument of sum must be a number", _col(node))
+        return Typed(lambda s, i: sum(v for x in _items(get(s, i)) if isinstance(v := p(s, x), (int, float))), NUMBER, fields)
+
+    def plain_call(self, name: str, first: Typed, rest: list[Typed], node: ast.AST) -> Typed:
+        get = first.fn
+        fields = _union([first] + rest)
+        if name == "flatten":
+            if not (isinstance(first.type, ListOf) and isinstance(first.type.item, ListOf)):
+                raise ExprError("flatten 需要列表的列表", "flatten needs a list of lists", _col(node))
+            return Typed(lambda s, i: [y for x in _items(get(s, i)) for y in _items(x)], first.type.item, fields)
+        if name == "len":
+            return Typed(lambda s, i: len(v) if isinstance(v := get(s, i), (list, str)) else 0, NUMBER, fields)
+        if not isinstance(first.type, Date) and name in ("year", "in_year"):
+            raise ExprError(f"{name} 需要日期", f"{name} needs a date", _col(node))
+        if name == "year":
+            return Typed(lambda s, i: _year(get(s, i)), NUMBER, fields)
+        if name == "in_year":
+            return Typed(lambda s, i: _in_year(get(s, i), s), BOOL, fields)
+        options = rest[0]
+        if not isinstance(options.type, ListOf):
+            raise ExprError("rank 的第二个参数必须是列表", "the second argument of rank must be a list", _col(node))
+        self.check_choice_literal(first.type, options, node)
+        choices = options.fn
+
+        def rank(s: Scope, i: Any) -> int:
+            listed = _items(choices(s, i))
+            value = get(s, i)
+            return listed.index(value) if value in listed else len(listed)
+
+        return Typed(rank, NUMBER, fields)
+
+
+def _in_year(d: Any, scope: Scope) -> bool:
+    if not isinstance(d, dt.date):
+        return False
+    return bool(d.year == scope["year"] and d <= scope["as_of"])
+
+
+def _union(parts: list[Typed]) -> frozenset[tuple[str, ...]]:
+    out: frozenset[tuple[str, ...]] = frozenset()
+    for p in parts:
+        out |= p.fields
+    return out
+
+
+def record_env(schema: Record, variables: Mapping[str, FieldType]) -> Env:
+    """The names every check can use: each top-level record field, plus the plan's variables."""
+    names: dict[str, Typed] = {}
+    for f in schema.fields:
+        names[f.name] = Typed(_lookup(f.name), f.type, frozenset({(f.name,)}), (f.name,))
+    for name, t in variables.items():
+        names[name] = Typed(_lookup(name), t, frozenset())
+    return Env(names)
+
+
+def _lookup(name: str) -> Compiled:
+    return lambda s, i: s.get(name)

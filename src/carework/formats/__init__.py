@@ -1,0 +1,14 @@
+"""Output formats of `carework check`, by name; the names are also the CLI's `--format` choices."""
+
+from __future__ import annotations
+
+from carework.formats.base import Format, FormatOptions
+from carework.formats.json import JsonFormat
+from carework.formats.text import TextFormat
+
+FORMATS: dict[str, type[Format]] = {
+    "text": TextFormat,
+    "json": JsonFormat,
+}
+
+__all__ = ["FORMATS", "Format", "FormatOptions"]

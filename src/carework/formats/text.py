@@ -1,0 +1,166 @@
+"""`--format text`: what a person reads in a terminal — gaps grouped by school and section, then a summary.
+
+Rich renders it (colour on a terminal, plain when piped or when NO_COLOR is set); tables measure Chinese characters
+as two columns so they stay aligned.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from carework.formats.base import Format
+from carework.i18n import percent, t
+from carework.model import SEVERITY_LABELS, STATUS_LABELS, CheckRun, Result, School, Status
+from carework.problems import Problem
+from carework.record_schema import SCHOOL_KINDS
+from carework.summary import by_school, by_section, gap_weight, tally
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "advice": "cyan"}
+STATUS_MARK = {Status.FAIL: "✗", Status.ERROR: "!", Status.WAIVED: "~", Status.NOT_APPLICABLE: "-", Status.PASS: "✓"}
+
+
+class TextFormat(Format):
+    name = "text"
+    machine = False
+
+    def render(self, run: CheckRun) -> str:
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=self.options.width, force_terminal=self.options.color,
+                          no_color=not self.options.color, color_system="standard" if self.options.color else None,
+                          highlight=False, emoji=False, soft_wrap=True)
+        self.schools(console, run)
+        self.problems(console, run.problems)
+        self.summary(console, run)
+        return buffer.getvalue()
+
+    def lang_label(self, pair: tuple[str, str]) -> str:
+        return pair[0] if self.options.lang == "zh" else pair[1]
+
+    def schools(self, console: Console, run: CheckRun) -> None:
+        lang = self.options.lang
+        grouped = by_school(run)
+        schools = {s.code: s for s in run.schools}
+        clean = 0
+        for code, results in grouped.items():
+            shown = [r for r in results if r.status in (Status.FAIL, Status.ERROR, Status.WAIVED)]
+            if not shown:
+                clean += 1
+                continue
+            console.print(self.heading(schools[code], results))
+            section_of = {r.id: r.section for r in run.plan.rules}
+            for section in run.plan.sections:
+                mine = [r for r in shown if section_of[r.rule] == section.number]
+                if not mine:
+                    continue
+                console.print(Text(f"  {section.number}. {section.title.get(lang)}", style="bold"))
+                for result in mine:
+                    console.print(self.line(result))
+            console.print()
+        if clean:
+            console.print(Text(f"{clean} 所学校全部达标，未逐一列出" if lang == "zh" else f"{clean} school(s) met every requirement (not listed)",
+                               style="green"))
+            console.print()
+
+    def heading(self, school: School, results: list[Result]) -> Text:
+        lang = self.options.lang
+        counts = tally(results)
+        weights = gap_weight(results)
+        levels = "，".join(f"{SEVERITY_LABELS[s][0]} {n}" for s, n in zip(("error", "warning", "advice"), weights) if n)
+        levels_en = ", ".join(f"{n} {SEVERITY_LABELS[s][1]}" for s, n in zip(("error", "warning", "advice"), weights) if n)
+        kind = SCHOOL_KINDS.label(school.kind, lang)
+        if lang == "zh":
+            tail = f"未达标 {counts.failed} 项（{levels}）" if counts.failed else "无未达标项"
+            if counts.errors:
+                tail += f"，无法判断 {counts.errors} 项"
+            text = f"{school.name}（{school.code}）· {school.district} · {kind} — {tail}"
+        else:
+            tail = f"{counts.failed} gap(s) ({levels_en})" if counts.failed else "no gaps"
+            if counts.errors:
+                tail += f", {counts.errors} not judged"
+            text = f"{school.name} ({school.code}) · {school.district} · {kind} — {tail}"
+        return Text(text, style="bold underline")
+
+    def line(self, result: Result) -> Text:
+        lang = self.options.lang
+        where = f"{result.location.file}:{result.location.line}"
+        severity = SEVERITY_LABELS[result.severity][0 if lang == "zh" else 1]
+        text = Text("    ")
+        text.append(STATUS_MARK[result.status] + " ", style=SEVERITY_STYLE[result.severity])
+        text.append(f"{result.rule} ", style="bold")
+        text.append(f"[{severity}] ", style=SEVERITY_STYLE[result.severity])
+        if result.status == Status.WAIVED and result.waiver:
+            prefix = f"（已豁免至 {result.waiver.expires}）" if lang == "zh" else f"(waived until {result.waiver.expires}) "
+            text.append(prefix, style="dim")
+        elif result.status == Status.ERROR:
+            text.append(self.lang_label(STATUS_LABELS[Status.ERROR]) + "：" if lang == "zh" else "error: ", style="magenta")
+        text.append(result.message(lang))
+        text.append(f"  {where}", style="dim")
+        return text
+
+    def problems(self, console: Console, problems: list[Problem]) -> None:
+        if not problems:
+            return
+        lang = self.options.lang
+        console.print(Text(t("data_problems", lang), style="bold"))
+        for p in problems:
+            console.print(problem_line(p, lang))
+        console.print()
+
+    def summary(self, console: Console, run: CheckRun) -> None:
+        lang = self.options.lang
+        console.print(Text(f"{t('summary', lang)} — {run.plan.title.get(lang)}，{t('as_of', lang)} {run.as_of}"
+                           if lang == "zh" else f"{t('summary', lang)} — {run.plan.title.get(lang)}, {t('as_of', lang).lower()} {run.as_of}",
+                           style="bold"))
+        sections = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for key, justify in (("section", "left"), ("rate", "right"), ("passed", "right"), ("failed", "right"),
+                             ("waived", "right"), ("not_applicable", "right"), ("errors", "right")):
+            sections.add_column(t(key, lang), justify=justify)  # type: ignore[arg-type]
+        for number, counts in by_section(run):
+            section = run.plan.section(number)
+            title = f"{number}. {section.short.get(lang)}" if section else str(number)
+            sections.add_row(title, percent(counts.rate), str(counts.passed), str(counts.failed), str(counts.waived),
+                             str(counts.not_applicable), str(counts.errors))
+        total = tally(run.results)
+        sections.add_row("合计" if lang == "zh" else "Total", percent(total.rate), str(total.passed), str(total.failed),
+                         str(total.waived), str(total.not_applicable), str(total.errors), style="bold")
+        console.print(sections)
+        if run.targets:
+            console.print(self.targets_table(run))
+        bad_files = len({p.location.file for p in run.problems if p.level == "error"})
+        if lang == "zh":
+            line = f"检查学校 {len(run.selected)} 所（共载入 {len(run.schools)} 所）；数据有误的文件 {bad_files} 个"
+        else:
+            line = f"{len(run.selected)} school(s) checked ({len(run.schools)} loaded); {bad_files} file(s) with data errors"
+        console.print(Text(line))
+
+    def targets_table(self, run: CheckRun) -> Table:
+        lang = self.options.lang
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title=t("targets", lang), title_justify="left")
+        for key, justify in (("target", "left"), ("level", "left"), ("current", "right"), ("target", "right"),
+                             ("needed", "right"), ("status", "left")):
+            table.add_column(t(key, lang), justify=justify)  # type: ignore[arg-type]
+        titles = {tg.id: tg for tg in run.plan.targets}
+        for result in run.targets:
+            target = titles[result.target_id]
+            band = next((b.title.get(lang) for b in target.bands if b.status == result.status), result.status)
+            scope = t("city", lang) if result.district is None else result.district
+            table.add_row(result.target_id, scope, f"{percent(result.value)} ({result.numerator}/{result.denominator})",
+                          percent(result.target), str(result.needed), band)
+        return table
+
+
+def problem_line(p: Problem, lang: Any) -> Text:
+    """`file:line:col: 错误 message — fix`, the one shape every data problem is printed in."""
+    level = t(p.level, lang)
+    text = Text(f"  {p.location.file}:{p.location.line}:{p.location.column}: ")
+    text.append(level, style="bold red" if p.level == "error" else "yellow")
+    text.append(" " + p.message(lang))
+    if p.fix(lang):
+        text.append(f" — {p.fix(lang)}", style="dim")
+    return text

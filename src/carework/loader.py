@@ -1,0 +1,283 @@
+"""Load YAML safely, keeping the line and column of every key and item.
+
+Only the YAML core types are accepted (maps, lists, strings, numbers, booleans, null, dates); any other tag, a
+duplicate key, a recursive alias or an alias bomb is an error with a position, never a Python object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from carework.problems import Location, Problem
+
+try:  # libyaml's composer is several times faster; the pure-Python one gives the same nodes.
+    from yaml import CSafeLoader as _Loader
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    HAVE_LIBYAML = False
+
+#: A path into a document: mapping keys and list indexes, from the root.
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a single file may hold before it is refused."""
+
+    max_bytes: int = 1_048_576
+    max_depth: int = 40
+    max_nodes: int = 200_000
+
+
+DEFAULT_LIMITS = Limits()
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_SAFE = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class Document:
+    """A loaded YAML document: its plain value and where each part of it starts (1-based)."""
+
+    file: str
+    value: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path_) -> Location:
+        """The location of `path`, or of its nearest ancestor that has one."""
+        probe = tuple(path)
+        while probe:
+            mark = self.marks.get(probe)
+            if mark is not None:
+                return Location(self.file, mark[0], mark[1], path)
+            probe = probe[:-1]
+        line, col = self.marks.get((), (1, 1))
+        return Location(self.file, line, col, path)
+
+
+class YamlError(Exception):
+    """A file that cannot be read as YAML; carries one problem with its position."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
+    """Read a file as UTF-8 text (a BOM is allowed), refusing binaries, other encodings and oversized files."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise YamlError(
+                _problem(
+                    display,
+                    1,
+                    1,
+                    "file-too-large",
+                    f"文件过大（{size} 字节，上限 {limits.max_bytes} 字节）",
+                    f"file is too large ({size} bytes, the limit is {limits.max_bytes})",
+                    "一所学校的记录通常不超过 50 KB；请检查是否误放了其他文件",
+                    "a school record is usually under 50 KB; check that this is really a record",
+                )
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlError(
+            _problem(display, 1, 1, "unreadable", f"无法读取文件：{exc.strerror}", f"cannot read file: {exc.strerror}",
+                     "检查文件是否存在、是否有读取权限", "check that the file exists and is readable")
+        ) from None
+    return decode(raw, display)
+
+
+def decode(raw: bytes, display: str) -> str:
+    """Decode UTF-8 (with or without BOM); say clearly what to do with anything else."""
+    if b"\x00" in raw[:8192]:
+        raise YamlError(
+            _problem(display, 1, 1, "binary-file", "这是二进制文件，不是 YAML 文本", "this is a binary file, not YAML text",
+                     "学校记录须是 UTF-8 编码的 .yaml 文本文件", "a school record must be a UTF-8 .yaml text file")
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        try:
+            raw.decode("gb18030")
+            zh = "文件不是 UTF-8 编码，看起来是 GBK/GB18030（Windows 中文默认编码）"
+            en = "the file is not UTF-8; it looks like GBK/GB18030 (the Windows Chinese default)"
+        except UnicodeDecodeError:
+            zh, en = "文件不是 UTF-8 编码", "the file is not UTF-8"
+        raise YamlError(
+            _problem(display, line, col, "not-utf8", zh, en,
+                     "用编辑器“另存为 UTF-8”，或运行 iconv -f GB18030 -t UTF-8 旧文件 > 新文件",
+                     "re-save it as UTF-8 in your editor, or run: iconv -f GB18030 -t UTF-8 old > new")
+        ) from None
+    return text
+
+
+def parse(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Parse one YAML document into plain Python values with the position of every key and item."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise YamlError(_syntax_problem(exc, text, display)) from None
+    except yaml.YAMLError as exc:  # e.g. "expected a single document"
+        raise YamlError(
+            _problem(display, 1, 1, "yaml-syntax", f"YAML 格式错误：{exc}", f"YAML syntax error: {exc}",
+                     "每个文件只写一所学校的一份记录", "keep one document (one school) per file")
+        ) from None
+    except RecursionError:
+        raise YamlError(
+            _problem(display, 1, 1, "too-deep", "嵌套层级过深", "nesting is too deep",
+                     f"记录的嵌套不应超过 {limits.max_depth} 层", f"records nest at most {limits.max_depth} levels")
+        ) from None
+    doc = Document(display, None)
+    if node is None:
+        return doc
+    builder = _Builder(doc, limits)
+    doc.value = builder.build(node, ())
+    return doc
+
+
+def load_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read and parse one file; raises YamlError with a positioned problem."""
+    return parse(read_text(path, display, limits), display, limits)
+
+
+class _Builder:
+    """Turns a composed node graph into plain values, recording marks and enforcing the limits."""
+
+    def __init__(self, doc: Document, limits: Limits) -> None:
+        self.doc = doc
+        self.limits = limits
+        self.count = 0
+        self.active: set[int] = set()
+
+    def fail(self, node: yaml.Node, code: str, zh: str, en: str, fix_zh: str, fix_en: str) -> YamlError:
+        mark = node.start_mark
+        return YamlError(_problem(self.doc.file, mark.line + 1, mark.column + 1, code, zh, en, fix_zh, fix_en))
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.count += 1
+        if self.count > self.limits.max_nodes:
+            raise self.fail(node, "too-many-nodes", f"文件展开后超过 {self.limits.max_nodes} 个值（可能是别名炸弹）",
+                            f"the file expands to over {self.limits.max_nodes} values (an alias bomb?)",
+                            "不要用 & 锚点和 * 别名反复引用大段内容", "do not use anchors and aliases to repeat large blocks")
+        if len(path) > self.limits.max_depth:
+            raise self.fail(node, "too-deep", f"嵌套超过 {self.limits.max_depth} 层", f"nesting deeper than {self.limits.max_depth} levels",
+                            "检查缩进是否正确", "check the indentation")
+        self.doc.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if id(node) in self.active:
+            raise self.fail(node, "recursive-alias", "别名引用了自身（递归别名）", "an alias refers to itself (recursive alias)",
+                            "删除这个 * 别名，直接写出内容", "remove the * alias and write the content out")
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                self.check_tag(node, _CORE + "seq")
+                return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+            self.check_tag(node, _CORE + "map")
+            return self.mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+
+    def check_tag(self, node: yaml.Node, expected: str) -> None:
+        if node.tag != expected:
+            raise self.fail(node, "unsafe-tag", f"不允许的 YAML 标签 {node.tag}", f"YAML tag {node.tag} is not allowed",
+                            "删除以 ! 开头的标签；记录只能包含普通的文字、数字、日期、列表和键值", 
+                            "remove the tag starting with !; records hold only plain text, numbers, dates, lists and maps")
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            self.check_tag(node, _CORE + "str")
+        if tag == _CORE + "str":
+            return node.value
+        if tag == _CORE + "null":
+            return None
+        if tag == _CORE + "bool":
+            return _SAFE.construct_yaml_bool(node)
+        if tag == _CORE + "int":
+            return _SAFE.construct_yaml_int(node)
+        if tag == _CORE + "float":
+            return _SAFE.construct_yaml_float(node)
+        try:
+            value = _SAFE.construct_yaml_timestamp(node)
+        except (ValueError, TypeError, OverflowError):
+            raise self.fail(node, "impossible-date", f"不存在的日期：{node.value}", f"impossible date: {node.value}",
+                            "检查年月日，例如 2024-02-30 并不存在", "check year, month and day; e.g. 2024-02-30 does not exist") from None
+        return value
+
+    def mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        seen: dict[Any, yaml.Node] = {}
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _CORE + "merge":
+                merged.update(self.merge(value_node, path))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, "complex-key", "键必须是简单的文字", "a key must be plain text",
+                                "把键写成 名称: 值 的形式", "write keys as name: value")
+            key = self.scalar(key_node)
+            if isinstance(key, (bool, type(None), float)) or not isinstance(key, (str, int)):
+                key = key_node.value
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                raise self.fail(key_node, "duplicate-key", f"重复的键 {key!s}（第 {first} 行已出现）",
+                                f"duplicate key {key!s} (first on line {first})",
+                                "删除或合并重复的一项", "remove or merge one of the two entries")
+            seen[key] = key_node
+            child = path + (key,)
+            self.doc.marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, child)
+        for key, value in merged.items():
+            result.setdefault(key, value)
+        return result
+
+    def merge(self, node: yaml.Node, path: Path_) -> dict[Any, Any]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        out: dict[Any, Any] = {}
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                raise self.fail(source, "bad-merge", "<< 合并的必须是键值映射", "<< must merge a mapping",
+                                "删除 << 这一行", "remove the << line")
+            for key, value in self.build(source, path).items():
+                out.setdefault(key, value)
+        return out
+
+
+_INPUT_METHOD_HINTS = (
+    ("：", "全角冒号“：”", "a full-width colon '：'", "键后面的冒号必须是英文半角冒号“:”，并且冒号后要有一个空格",
+     "the colon after a key must be the ASCII ':' followed by a space"),
+    ("\u3000", "全角空格", "a full-width space", "缩进和冒号后的空格必须是英文半角空格", "indentation and the space after ':' must be ASCII spaces"),
+    ("\t", "制表符（Tab）", "a tab character", "YAML 不允许用 Tab 缩进，请改用空格", "YAML does not allow tabs for indentation; use spaces"),
+)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    col = mark.column + 1 if mark else 1
+    what = exc.problem or "syntax error"
+    lines = text.splitlines()
+    nearby = [lines[i] for i in range(max(0, line - 2), min(len(lines), line)) if i < len(lines)]
+    for needle, zh_what, en_what, fix_zh, fix_en in _INPUT_METHOD_HINTS:
+        if zh_what and any(needle in candidate for candidate in nearby):
+            return _problem(display, line, col, "input-method", f"YAML 格式错误：这里有{zh_what}",
+                            f"YAML syntax error: {en_what} here ({what})", fix_zh or "", fix_en or "")
+    return _problem(display, line, col, "yaml-syntax", f"YAML 格式错误：{what}", f"YAML syntax error: {what}",
+                    "检查这一行和上一行的缩进、冒号和引号", "check indentation, colons and quotes on this line and the one before")
+
+
+def _problem(file: str, line: int, col: int, code: str, zh: str, en: str, fix_zh: str, fix_en: str) -> Problem:
+    return Problem(Location(file, line, col, ()), code, zh, en, fix_zh, fix_en)

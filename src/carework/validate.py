@@ -1,0 +1,279 @@
+"""Check a loaded document against a declared record type, collecting every problem with its position.
+
+The result is the record with every declared field present (missing ones as None or []), so rules can read any
+field without guarding; fields that were wrong are dropped and remembered, so rules that need them report an error
+instead of a misleading gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from carework.fieldtypes import (
+    Boolean,
+    Choice,
+    Date,
+    Expression,
+    FieldType,
+    Integer,
+    ListOf,
+    Number,
+    Record,
+    Text,
+    type_name,
+)
+from carework.loader import Document, Path_
+from carework.problems import Problem, dotted
+
+
+@dataclass(frozen=True)
+class Context:
+    """What validation needs to know beyond the record: the plan's vocabularies and the dates that make sense."""
+
+    vocabularies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    today: dt.date = dt.date(2100, 1, 1)
+    period: tuple[dt.date, dt.date] | None = None
+    earliest: dt.date = dt.date(1949, 10, 1)
+
+
+@dataclass
+class Validated:
+    value: dict[str, Any]
+    problems: list[Problem]
+    #: Paths whose values were wrong and dropped.
+    invalid: list[Path_]
+
+
+def validate(doc: Document, schema: Record, ctx: Context) -> Validated:
+    """Validate a whole document (which must be a mapping) against `schema`."""
+    run = _Run(doc, ctx)
+    if not isinstance(doc.value, dict):
+        got = "空文件" if doc.value is None else _zh_kind(doc.value)
+        got_en = "an empty file" if doc.value is None else _en_kind(doc.value)
+        run.error((), "not-a-mapping", f"记录应是键值映射（如 code: ...），实际是{got}",
+                  f"a record must be a mapping (code: ... and so on), this is {got_en}",
+                  "从记录模板复制一份重新填写", "start again from a copy of the record template")
+        return Validated(_empty(schema), run.problems, [()])
+    value = run.record(doc.value, schema, ())
+    return Validated(value, run.problems, run.invalid)
+
+
+def empty_value(t: FieldType) -> Any:
+    """The value a field has when it is left out."""
+    if isinstance(t, ListOf):
+        return []
+    if isinstance(t, Record):
+        return _empty(t)
+    return None
+
+
+def _empty(schema: Record) -> dict[str, Any]:
+    return {f.name: empty_value(f.type) for f in schema.fields}
+
+
+_ISO_HINT = re.compile(r"^\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?\s*$")
+
+
+class _Run:
+    def __init__(self, doc: Document, ctx: Context) -> None:
+        self.doc = doc
+        self.ctx = ctx
+        self.problems: list[Problem] = []
+        self.invalid: list[Path_] = []
+
+    def error(self, path: Path_, code: str, zh: str, en: str, fix_zh: str = "", fix_en: str = "",
+              level: str = "error") -> None:
+        where = self.doc.locate(path)
+        label = dotted(path)
+        prefix_zh = f"{label}：" if label else ""
+        prefix_en = f"{label}: " if label else ""
+        self.problems.append(Problem(where, code, prefix_zh + zh, prefix_en + en, fix_zh, fix_en, level))  # type: ignore[arg-type]
+        if level == "error":
+            self.invalid.append(path)
+
+    def check(self, value: Any, t: FieldType, path: Path_) -> Any:
+        if value is None:
+            return empty_value(t)
+        if isinstance(t, Record):
+            if not isinstance(value, dict):
+                return self.wrong(value, t, path)
+            return self.record(value, t, path)
+        if isinstance(t, ListOf):
+            if not isinstance(value, list):
+                return self.wrong(value, t, path)
+            out = [self.check(v, t.item, path + (i,)) for i, v in enumerate(value)]
+            return [v for v in out if v is not None]
+        return self.scalar(value, t, path)
+
+    def record(self, value: dict[Any, Any], schema: Record, path: Path_) -> dict[str, Any]:
+        names = [f.name for f in schema.fields]
+        for key in value:
+            if key not in names:
+                self.unknown_key(key, schema, path)
+        out: dict[str, Any] = {}
+        for f in schema.fields:
+            child = path + (f.name,)
+            if f.name not in value or value[f.name] is None:
+                if f.required:
+                    self.error(child, "missing-field", f"缺少必填项 {f.name}（{f.zh}）",
+                               f"required field {f.name} ({f.en}) is missing",
+                               f"在这一层加上 {f.name}: ……", f"add {f.name}: … at this level")
+                out[f.name] = empty_value(f.type)
+                continue
+            checked = self.check(value[f.name], f.type, child)
+            out[f.name] = empty_value(f.type) if checked is None else checked
+        return out
+
+    def unknown_key(self, key: Any, schema: Record, path: Path_) -> None:
+        key_text = str(key)
+        by_label = {f.zh: f.name for f in schema.fields}
+        guess = difflib.get_close_matches(key_text, [f.name for f in schema.fields], n=1, cutoff=0.6)
+        suggestion = guess[0] if guess else by_label.get(key_text)
+        if suggestion is None:
+            labels = difflib.get_close_matches(key_text, list(by_label), n=1, cutoff=0.5)
+            suggestion = by_label[labels[0]] if labels else None
+        allowed = "、".join(f.name for f in schema.fields)
+        if suggestion:
+            fix_zh, fix_en = f"是不是要写 {suggestion}？", f"did you mean {suggestion}?"
+        else:
+            fix_zh, fix_en = f"这一层可用的键：{allowed}", f"keys allowed here: {', '.join(f.name for f in schema.fields)}"
+        self.error(path + (key_text,), "unknown-field", f"未知的键 {key_text}", f"unknown key {key_text}", fix_zh, fix_en)
+
+    def wrong(self, value: Any, t: FieldType, path: Path_) -> None:
+        zh_hint = en_hint = ""
+        if isinstance(value, bool) and isinstance(t, (Text, Choice)):
+            zh_hint = "（YAML 把 yes/no/on/off/true/false 读成是/否；作文字用时请加引号，如 \"no\"）"
+            en_hint = " (YAML reads yes/no/on/off/true/false as booleans; quote it to mean text, e.g. \"no\")"
+        elif isinstance(value, (int, float)) and isinstance(t, Text):
+            zh_hint = "（数字请加引号当作文字，如 \"0012\"）"
+            en_hint = " (quote numbers meant as text, e.g. \"0012\")"
+        self.error(path, "wrong-type", f"应为{type_name(t, 'zh')}，实际是{_zh_kind(value)} {_show(value)}{zh_hint}",
+                   f"expected {type_name(t)}, got {_en_kind(value)} {_show(value)}{en_hint}",
+                   f"改成{type_name(t, 'zh')}", f"write a {type_name(t)}")
+        return None
+
+    def scalar(self, value: Any, t: FieldType, path: Path_) -> Any:
+        if isinstance(t, Boolean):
+            return value if isinstance(value, bool) else self.wrong(value, t, path)
+        if isinstance(t, (Integer, Number)):
+            ok = isinstance(value, int) if isinstance(t, Integer) else isinstance(value, (int, float))
+            if isinstance(value, bool) or not ok:
+                return self.wrong(value, t, path)
+            if t.minimum is not None and value < t.minimum:
+                return self.error(path, "out-of-range", f"{value} 小于最小值 {t.minimum}", f"{value} is below the minimum {t.minimum}")
+            if isinstance(t, Integer) and t.maximum is not None and value > t.maximum:
+                return self.error(path, "out-of-range", f"{value} 大于最大值 {t.maximum}", f"{value} is above the maximum {t.maximum}")
+            return value
+        if isinstance(t, Date):
+            return self.date(value, t, path)
+        if isinstance(t, Expression):
+            if isinstance(value, bool):
+                return str(value).lower()
+            return str(value) if isinstance(value, (str, int, float)) else self.wrong(value, t, path)
+        if not isinstance(value, str):
+            return self.wrong(value, t, path)
+        if isinstance(t, Choice):
+            return self.choice(value, t, path)
+        assert isinstance(t, Text)
+        if not value.strip():
+            return self.error(path, "empty-text", "不能是空文字", "must not be blank")
+        if t.pattern and not re.match(t.pattern, value):
+            return self.error(path, "bad-format", f"格式不对：{value}", f"bad format: {value}",
+                              "只用字母、数字、- 和 _，2 到 32 个字符", "letters, digits, - and _ only, 2 to 32 characters")
+        if t.vocabulary is not None and t.vocabulary in self.ctx.vocabularies:
+            allowed = self.ctx.vocabularies[t.vocabulary]
+            if value not in allowed:
+                normal = {_normalise(a): a for a in allowed}
+                if _normalise(value) in normal:
+                    return normal[_normalise(value)]
+                guess = difflib.get_close_matches(value, allowed, n=1, cutoff=0.4)
+                fix_zh = f"是不是“{guess[0]}”？" if guess else "可选：" + "；".join(allowed)
+                fix_en = f"did you mean “{guess[0]}”?" if guess else "one of: " + "; ".join(allowed)
+                return self.error(path, "unknown-value", f"不在计划列出的名称中：{value}",
+                                  f"not one of the names the plan lists: {value}", fix_zh, fix_en)
+        return value
+
+    def choice(self, value: str, t: Choice, path: Path_) -> Any:
+        if value in t.values:
+            return value
+        for option in t.options:  # the Chinese label is accepted for the value, as a secretary would write it
+            if value in (option.zh, option.en):
+                return option.value
+        guess = difflib.get_close_matches(value, list(t.values), n=1, cutoff=0.6)
+        listing = "、".join(f"{o.value}（{o.zh}）" for o in t.options)
+        fix_zh = (f"是不是 {guess[0]}？" if guess else "") + f"可选：{listing}"
+        fix_en = (f"did you mean {guess[0]}? " if guess else "") + "one of: " + ", ".join(t.values)
+        return self.error(path, "unknown-value", f"未知的选项 {value}", f"unknown value {value}", fix_zh, fix_en)
+
+    def date(self, value: Any, t: Date, path: Path_) -> Any:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, str):
+            m = _ISO_HINT.match(value)
+            if m:
+                try:
+                    iso = dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+                    fix_zh, fix_en = f"写成 {iso}（不加引号）", f"write {iso} (without quotes)"
+                except ValueError:
+                    fix_zh, fix_en = "这个日期不存在，请核对年月日", "that date does not exist; check it"
+                return self.error(path, "bad-date", f"日期格式不对：{value}", f"bad date format: {value}", fix_zh, fix_en)
+        if not isinstance(value, dt.date):
+            return self.wrong(value, t, path)
+        if value > self.ctx.today:
+            return self.error(path, "future-date", f"日期 {value} 在今天（{self.ctx.today}）之后",
+                              f"date {value} is after today ({self.ctx.today})", "只记录已经发生的事", "record only what has happened")
+        if value < self.ctx.earliest:
+            return self.error(path, "impossible-date", f"日期 {value} 太早，不可能", f"date {value} is implausibly early",
+                              "核对年份", "check the year")
+        if t.event and self.ctx.period and not (self.ctx.period[0] <= value <= self.ctx.period[1]):
+            start, end = self.ctx.period
+            self.error(path, "out-of-period", f"日期 {value} 不在计划期 {start} 至 {end} 内，不计入本年度",
+                       f"date {value} is outside the plan period {start} to {end} and is not counted",
+                       "如果是往年的记录可以保留；如是笔误请改正", "keep it if it is an earlier year's record; otherwise correct it",
+                       level="warning")
+        return value
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[\s\"'“”‘’《》「」，,、·]", "", text)
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, (dict, list)) else ""
+    return text[:40]
+
+
+def _zh_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是/否"
+    if isinstance(value, (int, float)):
+        return "数字"
+    if isinstance(value, str):
+        return "文字"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "键值映射"
+    if isinstance(value, dt.date):
+        return "日期"
+    return "空值"
+
+
+def _en_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, dt.date):
+        return "a date"
+    return "nothing"
