@@ -1,0 +1,57 @@
+"""Shared fixtures: the repository's plan, a school record built from the rule-case base, the CLI runner."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from carework.model import Plan, School
+from carework.plan import load_plan
+from carework.records import load_school
+from carework.validate import Context
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN_FILE = ROOT / "data" / "plans" / "2024.yaml"
+BASE_RECORD = Path(__file__).resolve().parent / "rules" / "base.yaml"
+SHARED = ROOT.parent / "shared"
+AS_OF = dt.date(2024, 12, 31)
+TODAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture(scope="session")
+def plan() -> Plan:
+    return load_plan(PLAN_FILE)
+
+
+def base_record() -> dict[str, Any]:
+    return yaml.safe_load(BASE_RECORD.read_text(encoding="utf-8"))
+
+
+def merge(base: Any, patch: Any) -> Any:
+    """Deep-merge `patch` onto `base`: mappings merge key by key, anything else (lists included) replaces."""
+    if isinstance(base, dict) and isinstance(patch, dict):
+        out = copy.deepcopy(base)
+        for key, value in patch.items():
+            out[key] = merge(out.get(key), value) if key in out else copy.deepcopy(value)
+        return out
+    return copy.deepcopy(patch)
+
+
+def write_record(folder: Path, data: dict[str, Any]) -> Path:
+    path = folder / f"{data['code']}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def school_from(plan: Plan, folder: Path, data: dict[str, Any]) -> School:
+    path = write_record(folder, data)
+    ctx = Context(vocabularies=plan.vocabularies, today=TODAY, period=plan.period)
+    school, problems = load_school(path, ctx, [folder])
+    errors = [p for p in problems if p.level == "error"]
+    assert school is not None and not errors, [f"{p.location.line}: {p.message_en}" for p in problems]
+    return school
