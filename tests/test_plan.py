@@ -1,0 +1,137 @@
+"""Plans are checked whole when they load: every mistake names the rule and its line, before any school is checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from carework.plan import PlanError, load_plan
+
+from conftest import PLAN_FILE, SHARED
+
+HEAD = """\
+plan:
+  id: test-plan
+  title: {zh: 测试计划, en: Test plan}
+  issuer: {zh: 市教育局, en: Bureau}
+  year: 2024
+  period: {start: 2024-01-01, end: 2024-12-31}
+settings:
+  - {name: min_hearings, value: 2, title: {zh: 次数, en: times}, basis: practice}
+sections:
+  - {number: 1, title: {zh: 第一部分, en: One}, short: {zh: 一, en: One}}
+rules:
+"""
+
+RULE = """\
+  - id: {id}
+    section: 1
+    title: {{zh: 听取汇报, en: Hearings}}
+    source: 执行好党组织定期听取关工委工作汇报
+    scope: school
+    severity: error
+    check:
+      kind: at_least
+      value: {value}
+      min: settings.min_hearings
+    message: {{zh: "{message}", en: "heard {{found}}"}}
+    remedy: {{zh: 汇报, en: report}}
+"""
+
+
+def write(tmp_path: Path, rules: str) -> Path:
+    path = tmp_path / "plan.yaml"
+    path.write_text(HEAD + rules, encoding="utf-8")
+    return path
+
+
+def rule(id: str = "R-01", value: str = "count(party_hearings, in_year(item.date))", message: str = "听取 {found} 次") -> str:
+    return RULE.format(id=id, value=value, message=message)
+
+
+def line_of(text: str, needle: str, nth: int = 1) -> int:
+    """1-based line of the nth occurrence of `needle` in the whole plan text."""
+    full = HEAD + text
+    at = -1
+    for _ in range(nth):
+        at = full.index(needle, at + 1)
+    return full.count("\n", 0, at) + 1
+
+
+def problems(tmp_path: Path, rules: str) -> list[tuple[int, str]]:
+    with pytest.raises(PlanError) as caught:
+        load_plan(write(tmp_path, rules))
+    return [(p.location.line, p.message_en) for p in caught.value.problems]
+
+
+def test_a_small_plan_loads(tmp_path: Path) -> None:
+    plan = load_plan(write(tmp_path, rule()))
+    assert [r.id for r in plan.rules] == ["R-01"]
+    assert plan.rules[0].anchor == ("party_hearings",)
+
+
+def test_unknown_field_names_rule_and_line(tmp_path: Path) -> None:
+    rules = rule(value="count(party_hearing)")
+    [(line, message)] = problems(tmp_path, rules)
+    assert line == line_of(rules, "value: count") and "rule R-01" in message and "party_hearing" in message
+
+
+def test_unknown_plan_key_gets_did_you_mean(tmp_path: Path) -> None:
+    rules = rule().replace("    remedy:", "    remdy:")
+    [(line, message)] = problems(tmp_path, rules)
+    assert line == line_of(rules, "remdy") and "remdy" in message
+
+
+def test_duplicate_rule_ids(tmp_path: Path) -> None:
+    rules = rule() + rule()
+    [(line, message)] = problems(tmp_path, rules)
+    assert "duplicate id R-01" in message and line == line_of(rules, "id: R-01", nth=2)
+
+
+def test_python_internals_are_refused(tmp_path: Path) -> None:
+    [(_, message)] = problems(tmp_path, rule(value="count(party_hearings.__class__)"))
+    assert "__class__" in message and "rule R-01" in message
+
+
+def test_message_placeholders_are_checked(tmp_path: Path) -> None:
+    [(_, message)] = problems(tmp_path, rule(message="{found.__class__}"))
+    assert "cannot use" in message
+
+
+def test_unknown_check_kind(tmp_path: Path) -> None:
+    [(_, message)] = problems(tmp_path, rule().replace("kind: at_least", "kind: at_most"))
+    assert "at_most" in message
+
+
+def test_yaml_syntax_error_in_plan(tmp_path: Path) -> None:
+    rules = rule() + "  - id: [\n"
+    [(line, message)] = problems(tmp_path, rules)
+    assert "YAML" in message and line >= line_of(rules, "id: [")
+
+
+def test_the_shipped_plan_covers_five_sections_and_the_target() -> None:
+    plan = load_plan(PLAN_FILE)
+    assert [s.number for s in plan.sections] == [1, 2, 3, 4, 5]
+    assert {r.section for r in plan.rules} == {1, 2, 3, 4, 5}
+    assert [t.id for t in plan.targets] == ["T4-01"] and plan.targets[0].target == 0.6
+    assert all(r.source for r in plan.rules)
+
+
+SOURCE = SHARED / "plan-source" / "2024-work-points.zh.md"
+
+
+@pytest.mark.skipif(not SOURCE.is_file(), reason="../shared/plan-source is not beside this checkout")
+def test_every_rule_quotes_the_source_word_for_word() -> None:
+    text = SOURCE.read_text(encoding="utf-8")
+    plan = load_plan(PLAN_FILE)
+    assert [r.id for r in plan.rules if r.source not in text] == []
+    assert [t.id for t in plan.targets if t.source not in text] == []
+
+
+@pytest.mark.skipif(not SOURCE.is_file(), reason="../shared/plan-source is not beside this checkout")
+def test_nothing_is_invented_past_the_truncation() -> None:
+    text = SOURCE.read_text(encoding="utf-8")
+    end = text.rindex("挫折教") + len("挫折教")
+    plan = load_plan(PLAN_FILE)
+    assert all(text.index(r.source) < end for r in plan.rules)

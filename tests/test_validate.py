@@ -1,0 +1,96 @@
+"""Validation against the declared record: every problem has a path, a position and a way to fix it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from carework.loader import parse
+from carework.record_schema import SCHOOL
+from carework.validate import Context, validate
+
+CTX = Context(vocabularies={"campaigns": ("读懂中国", "老少同声爱国情 同心奋进新征程")}, today=dt.date(2026, 11, 29),
+              period=(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
+HEAD = "code: T-001\nname: 测试小学\ndistrict: 天宁区\nkind: primary\n"
+
+
+def check(text: str):  # type: ignore[no-untyped-def]
+    return validate(parse(text, "T-001.yaml"), SCHOOL, CTX)
+
+
+def codes(text: str) -> list[tuple[str, int, str]]:
+    return [(p.code, p.location.line, p.location.dotted()) for p in check(text).problems]
+
+
+def test_a_minimal_record_is_valid_and_complete() -> None:
+    result = check(HEAD)
+    assert result.problems == []
+    assert result.value["activities"] == [] and result.value["committee"]["director"]["name"] is None
+
+
+def test_unknown_key_suggests_the_field() -> None:
+    result = check(HEAD + "committee:\n  directr: {name: 王, status: in_service, post: principal}\n")
+    (problem,) = result.problems
+    assert problem.code == "unknown-field" and problem.location.line == 6
+    assert "director" in problem.fix_en and "director" in problem.fix_zh
+
+
+def test_a_chinese_label_used_as_a_key_maps_to_the_field() -> None:
+    (problem,) = check(HEAD + "学校全称: 测试小学\n").problems
+    assert "name" in problem.fix_zh
+
+
+def test_missing_required_fields_are_named() -> None:
+    assert codes("code: T-001\nname: 测试小学\nkind: primary\n") == [("missing-field", 1, "district")]
+
+
+def test_wrong_types_and_yes_no_read_as_booleans() -> None:
+    problems = check(HEAD + "committee:\n  director: {name: no, status: in_service, post: principal}\n").problems
+    (problem,) = problems
+    assert problem.code == "wrong-type" and "quote" in problem.message_en and "引号" in problem.message_zh
+
+
+def test_unknown_enum_value_lists_the_choices() -> None:
+    (problem,) = check(HEAD.replace("primary", "primry")).problems
+    assert problem.code == "unknown-value" and "primary" in problem.fix_en
+
+
+def test_chinese_option_labels_are_accepted() -> None:
+    assert check(HEAD.replace("primary", "小学")).value["kind"] == "primary"
+
+
+def test_dates_future_impossible_and_written_the_chinese_way() -> None:
+    text = HEAD + ("party_hearings:\n  - date: 2027-01-01\n  - date: '2024年3月5日'\n  - date: 1900-01-01\n"
+                   "  - date: 2023-06-01\n")
+    found = codes(text)
+    assert ("future-date", 6, "party_hearings[0].date") in found
+    assert ("bad-date", 7, "party_hearings[1].date") in found
+    assert ("impossible-date", 8, "party_hearings[2].date") in found
+    assert ("out-of-period", 9, "party_hearings[3].date") in found
+    fix = next(p.fix_zh for p in check(text).problems if p.code == "bad-date")
+    assert "2024-03-05" in fix
+
+
+def test_out_of_period_is_only_a_warning_and_the_date_is_kept() -> None:
+    result = check(HEAD + "party_hearings:\n  - date: 2023-06-01\n")
+    assert [p.level for p in result.problems] == ["warning"]
+    assert result.value["party_hearings"][0]["date"] == dt.date(2023, 6, 1)
+    assert result.invalid == []
+
+
+def test_vocabulary_values_tolerate_spacing_and_suggest_the_closest() -> None:
+    ok = check(HEAD + "activities:\n  - {date: 2024-05-01, title: 活动, kind: other, campaign: 老少同声爱国情同心奋进新征程}\n")
+    assert ok.problems == [] and ok.value["activities"][0]["campaign"] == "老少同声爱国情 同心奋进新征程"
+    bad = check(HEAD + "activities:\n  - {date: 2024-05-01, title: 活动, kind: other, campaign: 读懂中华}\n")
+    (problem,) = bad.problems
+    assert problem.code == "unknown-value" and "读懂中国" in problem.fix_zh
+
+
+def test_invalid_paths_are_remembered_for_the_engine() -> None:
+    result = check(HEAD + "party_hearings:\n  - date: soon\n")
+    assert ("party_hearings", 0, "date") in result.invalid
+
+
+def test_a_list_or_scalar_file_is_not_a_record() -> None:
+    for text in ("- a\n- b\n", "just text\n", ""):
+        (problem,) = check(text).problems
+        assert problem.code == "not-a-mapping" and problem.location.line == 1
