@@ -106,23 +106,24 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def waiver_index(plan: Plan, waivers: list[Waiver], codes: set[str], as_of: dt.date) -> tuple[dict[tuple[str, str], Waiver], list[Problem]]:
-    """Waivers keyed by (rule, school); unknown rules or schools and expired waivers are reported."""
+def waiver_index(plan: Plan, waivers: list[Waiver], codes: set[str],
+                 as_of: dt.date) -> tuple[dict[tuple[str, str], Waiver], list[tuple[Waiver, Problem]]]:
+    """Waivers keyed by (rule, school); unknown rules or schools and expired waivers are reported with their waiver."""
     index: dict[tuple[str, str], Waiver] = {}
-    notes: list[Problem] = []
+    notes: list[tuple[Waiver, Problem]] = []
     rule_ids = {r.id for r in plan.rules}
     for w in waivers:
         if w.rule not in rule_ids:
-            notes.append(Problem(w.location, "waiver-unknown-rule", f"豁免中的规则 {w.rule} 不在计划中",
-                                 f"waived rule {w.rule} is not in the plan", "核对规则编号（carework rules）", "check the id (carework rules)", "warning"))
+            notes.append((w, Problem(w.location, "waiver-unknown-rule", f"豁免中的规则 {w.rule} 不在计划中",
+                                 f"waived rule {w.rule} is not in the plan", "核对规则编号（carework rules）", "check the id (carework rules)", "warning")))
             continue
         if w.school not in codes:
-            notes.append(Problem(w.location, "waiver-unknown-school", f"豁免中的学校 {w.school} 没有记录",
-                                 f"waived school {w.school} has no record", "核对学校代码", "check the school code", "warning"))
+            notes.append((w, Problem(w.location, "waiver-unknown-school", f"豁免中的学校 {w.school} 没有记录",
+                                 f"waived school {w.school} has no record", "核对学校代码", "check the school code", "warning")))
         if not active(w, as_of):
-            notes.append(Problem(w.location, "waiver-expired", f"{w.school} 对 {w.rule} 的豁免已于 {w.expires} 到期，不再生效",
+            notes.append((w, Problem(w.location, "waiver-expired", f"{w.school} 对 {w.rule} 的豁免已于 {w.expires} 到期，不再生效",
                                  f"the waiver of {w.rule} for {w.school} expired on {w.expires} and no longer applies",
-                                 "整改到位，或重新报批并更新有效期", "close the gap, or have it approved again with a new date", "warning"))
+                                 "整改到位，或重新报批并更新有效期", "close the gap, or have it approved again with a new date", "warning")))
         index[(w.rule, w.school)] = w
     return index, notes
 

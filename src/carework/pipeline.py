@@ -49,7 +49,9 @@ def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selecti
     problems.extend(duplicates)
     waivers, waiver_problems = load_waivers(inputs.waivers) if inputs.waivers else ([], [])
     index, notes = waiver_index(plan, waivers, {s.code for s in schools}, as_of)
-    problems.extend(waiver_problems + notes)
+    chosen_codes = {s.code for s in schools if selection.school(s)}
+    problems.extend(waiver_problems)
+    problems.extend(p for w, p in notes if not selection.narrows_schools or w.school in chosen_codes)
 
     schools.sort(key=lambda s: (s.district, s.code))
     chosen = [s for s in schools if selection.school(s)]
@@ -57,7 +59,7 @@ def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selecti
               and (not selection.rules or r.id in selection.rules)}
     results = [r for s in chosen for r in evaluate_school(plan, s, as_of, index) if r.rule in wanted]
     if selection.narrows_schools:
-        files_shown = {s.file for s in chosen}
+        files_shown = {s.file for s in chosen} | ({display_path(inputs.waivers)} if inputs.waivers else set())
         problems = [p for p in problems if p.location.file in files_shown]
     problems.sort()
     targets = evaluate_targets(plan, schools, as_of)

@@ -75,6 +75,7 @@ def _empty(schema: Record) -> dict[str, Any]:
     return {f.name: empty_value(f.type) for f in schema.fields}
 
 
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_HINT = re.compile(r"^\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?\s*$")
 
 
@@ -212,6 +213,12 @@ class _Run:
     def date(self, value: Any, t: Date, path: Path_) -> Any:
         if isinstance(value, dt.datetime):
             value = value.date()
+        if isinstance(value, str) and _ISO.match(value):  # a quoted ISO date means the same date
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return self.error(path, "impossible-date", f"不存在的日期：{value}", f"impossible date: {value}",
+                                  "核对年月日", "check year, month and day")
         if isinstance(value, str):
             m = _ISO_HINT.match(value)
             if m:
