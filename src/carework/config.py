@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from carework.fieldtypes import Field, ListOf, Record, Text
 from carework.loader import YamlError, load_file
@@ -41,7 +42,7 @@ class ConfigError(Exception):
 
 def resolve(paths: list[Path], plan: Path | None, waivers: Path | None, cwd: Path) -> Inputs:
     """Decide the inputs of a run; raises ConfigError when carework.yaml is malformed."""
-    settings = {"schools": [], "plan": None, "waivers": None}
+    settings: dict[str, Any] = {"schools": [], "plan": None, "waivers": None}
     config_path = cwd / CONFIG_FILE
     if config_path.is_file():
         try:

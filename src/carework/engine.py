@@ -141,8 +141,8 @@ def evaluate_targets(plan: Plan, schools: list[School], as_of: dt.date) -> list[
         if "city" in target.levels:
             groups.append(("city", None, members))
         if "district" in target.levels:
-            for district in sorted({s.district for s, _ in members}):
-                groups.append(("district", district, [m for m in members if m[0].district == district]))
+            for name in sorted({s.district for s, _ in members}):
+                groups.append(("district", name, [m for m in members if m[0].district == name]))
         for level, district, group in groups:
             out.append(_target_result(target, level, district, group))
     return out

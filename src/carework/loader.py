@@ -186,6 +186,7 @@ class _Builder:
                 self.check_tag(node, _CORE + "seq")
                 return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
             self.check_tag(node, _CORE + "map")
+            assert isinstance(node, yaml.MappingNode)
             return self.mapping(node, path)
         finally:
             self.active.discard(id(node))
