@@ -10,9 +10,27 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from carework.expr import ANY, Env, ExprError, Typed, compile_expr
-from carework.fieldtypes import Integer, ListOf, Number
+from carework.fieldtypes import Choice, Integer, ListOf, Number
 
 Scope = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Label:
+    """A choice value shown in a message: its Chinese and English labels, not its identifier."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def _display(part: Typed) -> Callable[[Any], Any]:
+    declared = part.type
+    if isinstance(declared, Choice):
+        return lambda v: v if v is None else Label(declared.label(v, "zh"), declared.label(v, "en"))
+    return lambda v: v
 
 
 @dataclass(frozen=True)
@@ -64,8 +82,8 @@ def _build_at_least(parts: dict[str, Typed], _: Mapping[str, Any]) -> Callable[[
 
     def evaluate(scope: Scope) -> Outcome:
         found, expected = value(scope, None), minimum(scope, None)
-        found = 0 if found is None else found
-        return Outcome(expected is not None and found >= expected, {"found": found, "expected": expected})
+        # A missing value (e.g. no self-assessment score) is below any minimum, and is shown as missing.
+        return Outcome(expected is not None and (found or 0) >= expected, {"found": found, "expected": expected})
 
     return evaluate
 
@@ -73,10 +91,11 @@ def _build_at_least(parts: dict[str, Typed], _: Mapping[str, Any]) -> Callable[[
 def _build_true(parts: dict[str, Typed], _: Mapping[str, Any]) -> Callable[[Scope], Outcome]:
     test = parts["expr"].fn
     found = parts["found"].fn if "found" in parts else None
+    shown = _display(parts["found"]) if "found" in parts else None
 
     def evaluate(scope: Scope) -> Outcome:
         ok = bool(test(scope, None))
-        return Outcome(ok, {"found": found(scope, None) if found else ("是" if ok else "否")})
+        return Outcome(ok, {"found": shown(found(scope, None)) if found and shown else ok})
 
     return evaluate
 

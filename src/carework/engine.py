@@ -9,6 +9,7 @@ import datetime as dt
 import math
 from typing import Any
 
+from carework.checks import Label
 from carework.fieldtypes import Choice
 from carework.model import Applicability, Plan, Result, Rule, School, Status, Target, TargetResult, Waiver
 from carework.problems import Location, Problem
@@ -54,7 +55,7 @@ def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], waivers: d
     if outcome.passed:
         return Result(school.code, rule.id, Status.PASS, rule.severity, "", "", where, found, expected)
     values = {**outcome.values, "year": scope["year"], "school": school.name}
-    zh, en = _format(rule.message.zh, values), _format(rule.message.en or rule.message.zh, values)
+    zh, en = _format(rule.message.zh, values, "zh"), _format(rule.message.en or rule.message.zh, values, "en")
     waiver = waivers.get((rule.id, school.code))
     if waiver and active(waiver, as_of):
         return Result(school.code, rule.id, Status.WAIVED, rule.severity, zh, en, where, found, expected, waiver)
@@ -92,17 +93,20 @@ def _broken_fields(rule: Rule, school: School) -> str | None:
     return None
 
 
-def _format(template: str, values: dict[str, Any]) -> str:
-    return template.format_map({k: _show(v) for k, v in values.items()})
+def _format(template: str, values: dict[str, Any], lang: str) -> str:
+    return template.format_map({k: _show(v, lang) for k, v in values.items()})
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, lang: str) -> str:
+    """A value as a message shows it: labels in the message's language, shares as percentages."""
+    if isinstance(value, Label):
+        return value.get(lang)
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if isinstance(value, float):
         return f"{value:.0%}" if 0 <= value <= 1 and value != int(value) else f"{value:g}"
     if value is None:
-        return "—"
+        return "未填" if lang == "zh" else "not recorded"
     return str(value)
 
 

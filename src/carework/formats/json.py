@@ -6,16 +6,19 @@ import json
 from typing import Any
 
 from carework import __version__
+from carework.checks import Label
 from carework.formats.base import Format
 from carework.model import CheckRun, Result, TargetResult
 from carework.problems import Problem
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: Any, lang: str) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
+    if isinstance(value, Label):
+        return value.get(lang)
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [_jsonable(v, lang) for v in value]
     return str(value)
 
 
@@ -50,8 +53,8 @@ class JsonFormat(Format):
             "file": r.location.file,
             "line": r.location.line,
             "column": r.location.column,
-            "found": _jsonable(r.found),
-            "expected": _jsonable(r.expected),
+            "found": _jsonable(r.found, lang),
+            "expected": _jsonable(r.expected, lang),
         }
         if r.waiver:
             out["waiver"] = {"reason": r.waiver.reason, "approved_by": r.waiver.approved_by,
