@@ -1,0 +1,49 @@
+"""The shipped sample city is the default data: it must load cleanly and span the city it claims to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from carework.config import Inputs
+from carework.model import Plan, Status
+from carework.pipeline import run_check
+from carework.record_schema import SCHOOL_KINDS
+
+from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
+
+SCHOOLS = ROOT / "data" / "schools"
+TEMPLATE = ROOT / "templates" / "record-template.yaml"
+
+
+def sample_run(paths: tuple[Path, ...] = (SCHOOLS,)):  # type: ignore[no-untyped-def]
+    return run_check(Inputs(paths, PLAN_FILE, None), AS_OF, TODAY)
+
+
+def test_sample_records_load_with_no_problems_at_all() -> None:
+    run = sample_run()
+    assert [(p.location.file, p.location.line, p.message_en) for p in run.problems] == []
+    assert not [r for r in run.results if r.status == Status.ERROR]
+
+
+def test_the_sample_city_is_big_and_varied_enough() -> None:
+    run = sample_run()
+    assert len(run.schools) >= 30
+    assert len({s.district for s in run.schools}) >= 4
+    assert {s.kind for s in run.schools} == set(SCHOOL_KINDS.values)
+    gaps = {s.code: sum(r.status == Status.FAIL for r in run.results if r.school == s.code) for s in run.schools}
+    assert min(gaps.values()) == 0, "an exemplary school"
+    assert max(gaps.values()) >= 10, "a school badly behind"
+
+
+def test_the_commented_template_is_a_valid_record(plan: Plan) -> None:
+    run = sample_run((TEMPLATE,))
+    assert [p for p in run.problems if p.level == "error" or p.code != "file-name"] == []
+    assert len(run.schools) == 1
+
+
+def test_the_template_is_commented_in_chinese_on_every_field() -> None:
+    lines = TEMPLATE.read_text(encoding="utf-8").splitlines()
+    keyed = [line for line in lines if ":" in line and not line.lstrip().startswith("#")]
+    uncommented = [line for line in keyed if "#" not in line and not any(
+        "#" in above for above in lines[max(0, lines.index(line) - 2):lines.index(line)])]
+    assert uncommented == []
