@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from carework.expr import ANY, Env, ExprError, Typed, compile_expr
+from carework.expr import ANY, Env, ExprError, Ratio, Typed, compile_expr
 from carework.fieldtypes import Choice, Integer, ListOf, Number
 
 Scope = Mapping[str, Any]
@@ -26,10 +26,22 @@ class Label:
         return self.zh if lang == "zh" else self.en
 
 
-def _display(part: Typed) -> Callable[[Any], Any]:
-    declared = part.type
+@dataclass(frozen=True)
+class Percent:
+    """A share shown in a message as a percentage."""
+
+    value: float
+
+
+def _display(declared: Any) -> Callable[[Any], Any]:
+    """How a value of this type appears in a message: choices by their labels, shares as percentages."""
     if isinstance(declared, Choice):
         return lambda v: v if v is None else Label(declared.label(v, "zh"), declared.label(v, "en"))
+    if isinstance(declared, Ratio):
+        return lambda v: v if v is None else Percent(v)
+    if isinstance(declared, ListOf):
+        inner = _display(declared.item)
+        return lambda v: [inner(x) for x in v] if isinstance(v, list) else v
     return lambda v: v
 
 
@@ -72,18 +84,20 @@ class Kind:
 
 def _numeric(part: Typed, key: str) -> None:
     if not (isinstance(part.type, (Number, Integer)) or part.type is ANY):
-        raise ExprError(f"{key} 必须是数字", f"{key} must be a number")
+        raise _keyed(ExprError(f"{key} 必须是数字", f"{key} must be a number"), key)
 
 
 def _build_at_least(parts: dict[str, Typed], _: Mapping[str, Any]) -> Callable[[Scope], Outcome]:
     _numeric(parts["value"], "value")
     _numeric(parts["min"], "min")
     value, minimum = parts["value"].fn, parts["min"].fn
+    shown = _display(parts["value"].type)
 
     def evaluate(scope: Scope) -> Outcome:
         found, expected = value(scope, None), minimum(scope, None)
         # A missing value (e.g. no self-assessment score) is below any minimum, and is shown as missing.
-        return Outcome(expected is not None and (found or 0) >= expected, {"found": found, "expected": expected})
+        passed = expected is not None and (found or 0) >= expected
+        return Outcome(passed, {"found": shown(found), "expected": shown(expected)})
 
     return evaluate
 
@@ -91,7 +105,7 @@ def _build_at_least(parts: dict[str, Typed], _: Mapping[str, Any]) -> Callable[[
 def _build_true(parts: dict[str, Typed], _: Mapping[str, Any]) -> Callable[[Scope], Outcome]:
     test = parts["expr"].fn
     found = parts["found"].fn if "found" in parts else None
-    shown = _display(parts["found"]) if "found" in parts else None
+    shown = _display(parts["found"].type) if "found" in parts else None
 
     def evaluate(scope: Scope) -> Outcome:
         ok = bool(test(scope, None))
@@ -102,7 +116,7 @@ def _build_true(parts: dict[str, Typed], _: Mapping[str, Any]) -> Callable[[Scop
 
 def _build_each(parts: dict[str, Typed], spec: Mapping[str, Any]) -> Callable[[Scope], Outcome]:
     if not isinstance(parts["items"].type, ListOf):
-        raise ExprError("items 必须是列表", "items must be a list")
+        raise _keyed(ExprError("items 必须是列表", "items must be a list"), "items")
     items, require = parts["items"].fn, parts["require"].fn
     label = parts["label"].fn if "label" in parts else None
 
@@ -163,8 +177,8 @@ def compile_check(spec: Mapping[str, Any], env: Env) -> Check:
             raise _keyed(exc, key) from None
     try:
         evaluate = kind.build(parts, spec)
-    except ExprError as exc:
-        raise _keyed(exc, "kind") from None
+    except ExprError as exc:  # point at the key whose expression does not fit, when the kind says which
+        raise _keyed(exc, getattr(exc, "key", "kind")) from None
     return Check(kind_name, parts, evaluate)
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from carework.checks import Label
+from carework.checks import Label, Percent
 from carework.fieldtypes import Choice
 from carework.model import Applicability, Plan, Result, Rule, School, Status, Target, TargetResult, Waiver
 from carework.problems import Location, Problem
@@ -36,10 +36,15 @@ def evaluate_school(plan: Plan, school: School, as_of: dt.date, waivers: dict[tu
 def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], waivers: dict[tuple[str, str], Waiver],
                    as_of: dt.date) -> Result:
     where = school.locate(rule.anchor)
+    # A rule whose applicability rests on a broken field (an invalid `kind`, say) cannot be judged either way.
+    broken = _broken_fields(_applicability_fields(rule.applies), school)
+    if broken:
+        return _result(school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
+                       f"{broken} is invalid in the record; this requirement cannot be judged", where)
     outside = _not_applicable(rule.applies, school, scope)
     if outside:
         return _result(school, rule, Status.NOT_APPLICABLE, outside[0], outside[1], where)
-    broken = _broken_fields(rule, school)
+    broken = _broken_fields(rule.fields, school)
     if broken:
         return _result(school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
                        f"{broken} is invalid in the record; this requirement cannot be judged", where)
@@ -84,11 +89,24 @@ def _labels(choice: Choice, values: tuple[str, ...], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(choice.label(v, lang) for v in values)
 
 
-def _broken_fields(rule: Rule, school: School) -> str | None:
+def _applicability_fields(applies: Applicability) -> frozenset[tuple[str, ...]]:
+    fields: set[tuple[str, ...]] = set(applies.when.fields) if applies.when else set()
+    if applies.kinds:
+        fields.add(("kind",))
+    if applies.ownership:
+        fields.add(("ownership",))
+    if applies.batches:
+        fields.add(("quality", "batch"))
+    return frozenset(fields)
+
+
+def _broken_fields(fields: frozenset[tuple[str, ...]], school: School) -> str | None:
+    """The first invalid path that is, or contains, a field read; an invalid field inside a list item that is
+    only counted (never read) does not make the count wrong. `a.b.*` means everything under a.b is read."""
     for bad in school.invalid:
-        for used in rule.fields:
-            n = min(len(bad), len(used))
-            if bad[:n] == used[:n]:
+        for used in fields:
+            whole = used[-1:] == ("*",)
+            if used[: len(bad)] == bad or (whole and bad[: len(used) - 1] == used[:-1]):
                 return ".".join(bad) or "整个记录"
     return None
 
@@ -103,10 +121,15 @@ def _show(value: Any, lang: str) -> str:
         return value.get(lang)
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, Percent):
+        return f"{value.value:.0%}"
     if isinstance(value, float):
-        return f"{value:.0%}" if 0 <= value <= 1 and value != int(value) else f"{value:g}"
+        return f"{value:g}"
     if value is None:
         return "未填" if lang == "zh" else "not recorded"
+    if isinstance(value, list):
+        known = [_show(v, lang) for v in value if v is not None]
+        return ("、" if lang == "zh" else ", ").join(known) if known else _show(None, lang)
     return str(value)
 
 

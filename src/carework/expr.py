@@ -20,7 +20,13 @@ from carework.fieldtypes import Boolean, Choice, Date, FieldType, Integer, ListO
 Scope = Mapping[str, Any]
 Compiled = Callable[[Scope, Any], Any]
 
+@dataclass(frozen=True)
+class Ratio(Number):
+    """A number from 0 to 1 (what `share` returns): messages show it as a percentage."""
+
+
 NUMBER = Number()
+RATIO = Ratio()
 BOOL = Boolean()
 TEXT = Text()
 DATE = Date()
@@ -104,6 +110,7 @@ FUNCTIONS: dict[str, Function] = {
     "share": Function("满足条件的项所占比例（0 到 1）", "the share of items that satisfy it (0 to 1)", (2,), True),
     "sum": Function("每一项算出的数之和", "the sum of a number computed for each item", (2,), True),
     "flatten": Function("把列表的列表展平", "flatten a list of lists", (1,)),
+    "unique": Function("去掉重复项（保持原顺序）", "the list without repeats, in order", (1,)),
     "len": Function("文字或列表的长度", "length of a text or list", (1,)),
     "year": Function("日期的年份", "the year of a date", (1,)),
     "in_year": Function("日期在计划年度内且不晚于检查日期", "the date is in the plan year and not after the as-of date", (1,)),
@@ -130,11 +137,19 @@ def compile_expr(source: str, env: Env) -> Typed:
     text = source.strip() if isinstance(source, str) else source
     if not isinstance(text, str) or not text:
         raise ExprError("表达式为空", "the expression is empty")
+    too_deep = ExprError("表达式嵌套过深", "the expression is nested too deeply")
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         raise ExprError(f"表达式语法错误：{exc.msg}", f"syntax error in expression: {exc.msg}", exc.offset or 1) from None
-    return _Checker(env).visit(tree.body)
+    except ValueError:  # a NUL character, on Pythons whose parser says so with ValueError
+        raise ExprError("表达式中有不可见的控制字符", "the expression contains a control character") from None
+    except RecursionError:  # `not not not … x` thousands deep: refused, not a crash
+        raise too_deep from None
+    try:
+        return _Checker(env).visit(tree.body)
+    except RecursionError:
+        raise too_deep from None
 
 
 def _col(node: ast.AST) -> int:
@@ -190,11 +205,15 @@ class _Checker:
     def visit_List(self, node: ast.List) -> Typed:
         parts = [self.visit(e) for e in node.elts]
         item_type = parts[0].type if parts else ANY
+        if len(parts) > 1 and all(isinstance(p.type, Choice) for p in parts):  # [post, status]: both labelled
+            item_type = Choice(tuple(dict.fromkeys(o for p in parts for o in p.type.options)))
         for part in parts[1:]:
             if not _same_kind(part.type, item_type):
                 raise ExprError("列表中的值类型不一致", "list items have different types", _col(node))
         fns = [p.fn for p in parts]
-        return Typed(lambda s, i: [f(s, i) for f in fns], ListOf(item_type), _union(parts))
+        # An element listed whole (`[committee.director]`) is read whole: every field under it counts as read.
+        whole = frozenset(p.path + ("*",) for p in parts if p.path is not None)
+        return Typed(lambda s, i: [f(s, i) for f in fns], ListOf(item_type), _union(parts) | whole)
 
     visit_Tuple = visit_List
 
@@ -205,6 +224,12 @@ class _Checker:
             raise ExprError(f"不允许以下划线开头的名称：{node.id}", f"names starting with _ are not allowed: {node.id}", _col(node))
         bound = self.env.names.get(node.id)
         if bound is None:
+            import difflib
+
+            guess = difflib.get_close_matches(node.id, list(self.env.names), n=1)
+            if guess:
+                raise ExprError(f"未知的名称 {node.id}，是不是 {guess[0]}？", f"unknown name {node.id}; did you mean {guess[0]}?",
+                                _col(node))
             known = ", ".join(sorted(self.env.names))
             raise ExprError(f"未知的名称 {node.id}（可用：{known}）", f"unknown name {node.id} (known: {known})", _col(node))
         return bound
@@ -267,7 +292,11 @@ class _Checker:
         if isinstance(node.op, ast.Not):
             return Typed(lambda s, i: not f(s, i), BOOL, operand.fields)
         if isinstance(node.op, ast.USub) and _is_number(operand.type):
-            return Typed(lambda s, i: None if (v := f(s, i)) is None else -v, NUMBER, operand.fields)
+            def negate(s: Scope, i: Any) -> Any:
+                v = f(s, i)
+                return -v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+            return Typed(negate, NUMBER, operand.fields)
         raise ExprError("不允许的运算", "operator not allowed", _col(node))
 
     def visit_BinOp(self, node: ast.BinOp) -> Typed:
@@ -288,7 +317,10 @@ class _Checker:
             a, b = lf(s, i), rf(s, i)
             if a is None or b is None or (op is operator.truediv and b == 0):
                 return None
-            return op(a, b)
+            try:  # `(0 or "a") + 1` type-checks as "unknown"; at run time it is nothing, not a crash
+                return op(a, b)
+            except (TypeError, OverflowError):
+                return None
 
         return Typed(arith, NUMBER, _union([left, right]))
 
@@ -307,6 +339,9 @@ class _Checker:
 
     def comparison(self, op_node: ast.cmpop, left: Typed, right: Typed, raw: ast.AST,
                    node: ast.AST) -> Callable[[Any, Any], bool]:
+        if isinstance(op_node, (ast.Is, ast.IsNot)):
+            raise ExprError("不允许使用 is / is not；请写 == None 或 != None", "is / is not are not allowed; write == None or != None",
+                            _col(node))
         if isinstance(op_node, (ast.In, ast.NotIn)):
             if not isinstance(right.type, ListOf) and not isinstance(right.type, (Text, Choice)) and right.type is not ANY:
                 raise ExprError("in 的右边必须是列表或文字", "the right side of in must be a list or text", _col(node))
@@ -315,8 +350,12 @@ class _Checker:
                 self.check_choice_literal(left.type, right, node)
             negate = isinstance(op_node, ast.NotIn)
 
+            if isinstance(right.type, (Text, Choice)) and not isinstance(left.type, (Text, Choice)) and left.type is not ANY:
+                raise ExprError("in 的右边是文字时，左边也必须是文字", "when the right side of in is text, the left must be text too",
+                                _col(node))
+
             def member(a: Any, b: Any) -> bool:
-                found = a in b if isinstance(b, (list, str)) and a is not None else False
+                found = (isinstance(b, list) or (isinstance(b, str) and isinstance(a, str))) and a is not None and a in b
                 return not found if negate else found
 
             return member
@@ -395,7 +434,7 @@ class _Checker:
         if name == "map":
             return Typed(lambda s, i: [p(s, x) for x in _items(get(s, i))], ListOf(per_item.type), fields)
         if name == "share":
-            return Typed(lambda s, i: _share(get(s, i), p, s), NUMBER, fields)
+            return Typed(lambda s, i: _share(get(s, i), p, s), RATIO, fields)
         if not _is_number(per_item.type):
             raise ExprError("sum 的第二个参数必须是数字", "the second argument of sum must be a number", _col(node))
         return Typed(lambda s, i: sum(v for x in _items(get(s, i)) if isinstance(v := p(s, x), (int, float))), NUMBER, fields)
@@ -407,6 +446,10 @@ class _Checker:
             if not (isinstance(first.type, ListOf) and isinstance(first.type.item, ListOf)):
                 raise ExprError("flatten 需要列表的列表", "flatten needs a list of lists", _col(node))
             return Typed(lambda s, i: [y for x in _items(get(s, i)) for y in _items(x)], first.type.item, fields)
+        if name == "unique":
+            if not isinstance(first.type, ListOf):
+                raise ExprError("unique 需要列表", "unique needs a list", _col(node))
+            return Typed(lambda s, i: _unique(_items(get(s, i))), first.type, fields)
         if name == "len":
             return Typed(lambda s, i: len(v) if isinstance(v := get(s, i), (list, str)) else 0, NUMBER, fields)
         if not isinstance(first.type, Date) and name in ("year", "in_year"):
@@ -427,6 +470,14 @@ class _Checker:
             return listed.index(value) if value in listed else len(listed)
 
         return Typed(rank, NUMBER, fields)
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for value in values:
+        if value not in out:
+            out.append(value)
+    return out
 
 
 def _in_year(d: Any, scope: Scope) -> bool:

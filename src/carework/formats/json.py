@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from carework import __version__
-from carework.checks import Label
+from carework.checks import Label, Percent
 from carework.formats.base import Format
 from carework.model import CheckRun, Result, TargetResult
 from carework.problems import Problem
@@ -17,6 +17,8 @@ def _jsonable(value: Any, lang: str) -> Any:
         return value
     if isinstance(value, Label):
         return value.get(lang)
+    if isinstance(value, Percent):
+        return value.value
     if isinstance(value, (list, tuple)):
         return [_jsonable(v, lang) for v in value]
     return str(value)
