@@ -13,7 +13,7 @@ A case file:
         patch:
           party_hearings: [{date: 2024-03-01}]
 
-`as_of` (default 2024-12-31) may be given per case. A case that expects `error` is about a record with data errors
+`as_of` (default 2024-12-31) may be given per case; `waived_until: DATE` applies a waiver of the rule for the school. A case that expects `error` is about a record with data errors
 (an invalid field the rule reads); `data_errors: true` says the record has data errors in other cases too, e.g. to show
 that a broken field the rule does not read leaves the rule judged as usual. `xfail_reason` marks a case that states the
 correct outcome of a known bug: it is reported as xfail while it fails, and fails once it passes, so the mark is removed.
@@ -30,7 +30,8 @@ import yaml
 from conftest import AS_OF, base_record, merge, school_from
 
 from carework.engine import evaluate_school
-from carework.model import Plan
+from carework.model import Plan, Waiver
+from carework.problems import Location
 
 CASES_DIR = Path(__file__).resolve().parent / "rules" / "cases"
 
@@ -45,7 +46,7 @@ def _load_cases() -> list[tuple[str, dict[str, Any]]]:
 
 
 CASES = _load_cases()
-CASE_KEYS = {"name", "expect", "patch", "message", "as_of", "data_errors", "xfail_reason", "_id"}
+CASE_KEYS = {"name", "expect", "patch", "message", "as_of", "data_errors", "xfail_reason", "waived_until", "_id"}
 
 
 @pytest.mark.parametrize(("rule_id", "case"), CASES, ids=[c["_id"] for _, c in CASES])
@@ -70,7 +71,12 @@ def _check_case(plan: Plan, folder: Path, rule_id: str, case: dict[str, Any]) ->
     as_of = case.get("as_of", AS_OF)
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
-    results = {r.rule: r for r in evaluate_school(plan, school, as_of, {})}
+    waivers = {}
+    if "waived_until" in case:
+        expires = case["waived_until"]
+        expires = dt.date.fromisoformat(expires) if isinstance(expires, str) else expires
+        waivers[(rule_id, school.code)] = Waiver(rule_id, school.code, "用例", "测试", expires, Location("waivers.yaml"))
+    results = {r.rule: r for r in evaluate_school(plan, school, as_of, waivers)}
     result = results[rule_id]
     assert result.status.value == case["expect"], result.message_zh
     if "message" in case:

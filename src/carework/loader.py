@@ -6,6 +6,7 @@ duplicate key, a recursive alias or an alias bomb is an error with a position, n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,8 @@ DEFAULT_LIMITS = Limits()
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _SAFE = yaml.constructor.SafeConstructor()
+#: Control characters other than tab and newline: YAML's reader refuses them raw, but "\e" or "\x1b" escapes get through.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -127,8 +130,10 @@ def parse(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Parse one YAML document into plain Python values with the position of every key and item."""
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:  # a control character; libyaml counts bytes, so find the character itself
+        raise YamlError(_control_character(exc, text, display)) from None
     except yaml.MarkedYAMLError as exc:
-        raise YamlError(_syntax_problem(exc, text, display)) from None
+        raise YamlError(_syntax_problem(exc, text, display, limits)) from None
     except yaml.YAMLError as exc:  # e.g. "expected a single document"
         raise YamlError(
             _problem(display, 1, 1, "yaml-syntax", f"YAML 格式错误：{exc}", f"YAML syntax error: {exc}",
@@ -161,16 +166,18 @@ class _Builder:
         self.count = 0
         self.active: set[int] = set()
 
-    def fail(self, node: yaml.Node, code: str, zh: str, en: str, fix_zh: str, fix_en: str) -> YamlError:
-        mark = node.start_mark
-        return YamlError(_problem(self.doc.file, mark.line + 1, mark.column + 1, code, zh, en, fix_zh, fix_en))
+    def fail(self, node: yaml.Node, code: str, zh: str, en: str, fix_zh: str, fix_en: str,
+             at: tuple[int, int] | None = None) -> YamlError:
+        line, col = at or (node.start_mark.line + 1, node.start_mark.column + 1)
+        return YamlError(_problem(self.doc.file, line, col, code, zh, en, fix_zh, fix_en))
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.count += 1
-        if self.count > self.limits.max_nodes:
+        if self.count > self.limits.max_nodes:  # blamed on the top-level key whose value explodes, not a leaf
+            top = self.doc.marks.get(path[:1])
             raise self.fail(node, "too-many-nodes", f"文件展开后超过 {self.limits.max_nodes} 个值（可能是别名炸弹）",
                             f"the file expands to over {self.limits.max_nodes} values (an alias bomb?)",
-                            "不要用 & 锚点和 * 别名反复引用大段内容", "do not use anchors and aliases to repeat large blocks")
+                            "不要用 & 锚点和 * 别名反复引用大段内容", "do not use anchors and aliases to repeat large blocks", top)
         if len(path) > self.limits.max_depth:
             raise self.fail(node, "too-deep", f"嵌套超过 {self.limits.max_depth} 层", f"nesting deeper than {self.limits.max_depth} levels",
                             "检查缩进是否正确", "check the indentation")
@@ -193,7 +200,8 @@ class _Builder:
 
     def check_tag(self, node: yaml.Node, expected: str) -> None:
         if node.tag != expected:
-            raise self.fail(node, "unsafe-tag", f"不允许的 YAML 标签 {node.tag}", f"YAML tag {node.tag} is not allowed",
+            shown = node.tag.replace(_CORE, "!!", 1)
+            raise self.fail(node, "unsafe-tag", f"不允许的 YAML 标签 {shown}", f"YAML tag {shown} is not allowed",
                             "删除以 ! 开头的标签；记录只能包含普通的文字、数字、日期、列表和键值", 
                             "remove the tag starting with !; records hold only plain text, numbers, dates, lists and maps")
 
@@ -202,21 +210,31 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             self.check_tag(node, _CORE + "str")
         if tag == _CORE + "str":
+            control = _CONTROL.search(node.value)
+            if control:  # only a "\e"-style escape gets one this far; printed, it could drive the terminal
+                raise self.fail(node, "control-character", f"文字中有控制字符 U+{ord(control.group()):04X}",
+                                f"the text holds a control character U+{ord(control.group()):04X}",
+                                "删除引号里的 \\ 转义（如 \\e、\\x1b）", "remove the \\ escape (such as \\e or \\x1b) from the quotes")
             return node.value
         if tag == _CORE + "null":
             return None
-        if tag == _CORE + "bool":
-            return _SAFE.construct_yaml_bool(node)
-        if tag == _CORE + "int":
-            return _SAFE.construct_yaml_int(node)
-        if tag == _CORE + "float":
-            return _SAFE.construct_yaml_float(node)
+        # An explicit tag (`!!int abc`) or a number too long for Python (over 4300 digits) makes the constructors
+        # raise; either is a value this file cannot hold, reported where it stands.
         try:
-            value = _SAFE.construct_yaml_timestamp(node)
-        except (ValueError, TypeError, OverflowError):
-            raise self.fail(node, "impossible-date", f"不存在的日期：{node.value}", f"impossible date: {node.value}",
-                            "检查年月日，例如 2024-02-30 并不存在", "check year, month and day; e.g. 2024-02-30 does not exist") from None
-        return value
+            if tag == _CORE + "bool":
+                return _SAFE.construct_yaml_bool(node)
+            if tag == _CORE + "int":
+                return _SAFE.construct_yaml_int(node)
+            if tag == _CORE + "float":
+                return _SAFE.construct_yaml_float(node)
+            return _SAFE.construct_yaml_timestamp(node)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            shown = node.value[:40]
+            if tag == _CORE + "timestamp":
+                raise self.fail(node, "impossible-date", f"不存在的日期：{shown}", f"impossible date: {shown}",
+                                "检查年月日，例如 2024-02-30 并不存在", "check year, month and day; e.g. 2024-02-30 does not exist") from None
+            raise self.fail(node, "bad-value", f"无法读取的值：{shown}", f"a value that cannot be read: {shown}",
+                            "数字不能超过 4300 位；不要用 !! 标签，直接写值", "numbers have at most 4300 digits; write values without !! tags") from None
 
     def mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -257,27 +275,82 @@ class _Builder:
         return out
 
 
-_INPUT_METHOD_HINTS = (
-    ("：", "全角冒号“：”", "a full-width colon '：'", "键后面的冒号必须是英文半角冒号“:”，并且冒号后要有一个空格",
-     "the colon after a key must be the ASCII ':' followed by a space"),
-    ("\u3000", "全角空格", "a full-width space", "缩进和冒号后的空格必须是英文半角空格", "indentation and the space after ':' must be ASCII spaces"),
-    ("\t", "制表符（Tab）", "a tab character", "YAML 不允许用 Tab 缩进，请改用空格", "YAML does not allow tabs for indentation; use spaces"),
+#: Characters a Chinese input method slips in where YAML needs ASCII: (character, what it is, the fix, what to type).
+INPUT_METHOD_SLIPS = (
+    ("：", "全角冒号“：”（中文输入法下输入的）", "a full-width colon '：' (typed with a Chinese input method)",
+     "把它改成英文半角冒号“:”，冒号后留一个空格", "replace it with the ASCII ':' followed by a space", ": "),
+    ("\u3000", "全角空格（中文输入法下输入的）", "a full-width space (typed with a Chinese input method)",
+     "缩进和冒号后的空格必须是英文半角空格", "indentation and the space after ':' must be ASCII spaces", " "),
+    ("\t", "制表符（Tab）", "a tab character", "YAML 不允许用 Tab 缩进，请改用空格",
+     "YAML does not allow tabs for indentation; use spaces", "  "),
 )
+#: How many lines above the reported one may hold the slip (YAML often notices it a line or two later).
+_HINT_REACH = 3
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     col = mark.column + 1 if mark else 1
     what = exc.problem or "syntax error"
-    lines = text.splitlines()
-    nearby = [lines[i] for i in range(max(0, line - 2), min(len(lines), line)) if i < len(lines)]
-    for needle, zh_what, en_what, fix_zh, fix_en in _INPUT_METHOD_HINTS:
-        if zh_what and any(needle in candidate for candidate in nearby):
-            return _problem(display, line, col, "input-method", f"YAML 格式错误：这里有{zh_what}",
-                            f"YAML syntax error: {en_what} here ({what})", fix_zh or "", fix_en or "")
+    slip = _input_method_slip(text, (line, col))
+    if slip:
+        (slip_line, slip_col), zh_what, en_what, fix_zh, fix_en = slip
+        return _problem(display, slip_line, slip_col, "input-method", f"YAML 格式错误：这里有{zh_what}",
+                        f"YAML syntax error: {en_what} here ({what})", fix_zh, fix_en)
+    if what == "but found another document":
+        return _problem(display, line, col, "multiple-documents", "一个文件里有不止一份记录（这里又出现了 ---）",
+                        "the file holds more than one document (another --- here)",
+                        "每个文件只写一所学校的一份记录；删除这一行，或把后面的内容移到另一个文件",
+                        "keep one document (one school) per file; remove this line or move what follows to another file")
+    if "nesting depth" in what:  # libyaml's own limit on flow nesting, far above ours
+        return _problem(display, line, col, "too-deep", "嵌套层级过深", "nesting is too deep",
+                        f"记录的嵌套不应超过 {limits.max_depth} 层", f"records nest at most {limits.max_depth} levels")
     return _problem(display, line, col, "yaml-syntax", f"YAML 格式错误：{what}", f"YAML syntax error: {what}",
                     "检查这一行和上一行的缩进、冒号和引号", "check indentation, colons and quotes on this line and the one before")
+
+
+def _input_method_slip(text: str, error: tuple[int, int]) -> tuple[tuple[int, int], str, str, str, str] | None:
+    """The full-width colon, full-width space or tab that caused a syntax error at `error`, if one did.
+
+    A candidate on the reported line or the few above it counts only when typing the ASCII character instead moves
+    the error further down (or removes it), so a full-width colon inside a value is never blamed.
+    """
+    lines = text.split("\n")
+    for index in range(min(error[0], len(lines)) - 1, max(-1, error[0] - 2 - _HINT_REACH), -1):
+        for needle, zh_what, en_what, fix_zh, fix_en, ascii_ in INPUT_METHOD_SLIPS:
+            start = lines[index].find(needle)
+            if start < 0:
+                continue
+            fixed = lines[index][:start] + ascii_ + lines[index][start + 1:].lstrip(" " if needle == "：" else "")
+            later = _first_error("\n".join(lines[:index] + [fixed] + lines[index + 1:]))
+            if later is None or later > error:
+                return (index + 1, start + 1), zh_what, en_what, fix_zh, fix_en
+    return None
+
+
+def _first_error(text: str) -> tuple[int, int] | None:
+    """Where YAML first fails to parse `text` (1-based), or None when it parses."""
+    try:
+        yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    except (yaml.YAMLError, RecursionError):
+        return (1, 1)
+    return None
+
+
+def _control_character(exc: yaml.reader.ReaderError, text: str, display: str) -> Problem:
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    at = max(0, text.find(char))
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    code = f"U+{ord(char):04X}"
+    return _problem(display, line, col, "control-character", f"这里有不可见的控制字符 {code}，YAML 不允许",
+                    f"an invisible control character {code} here; YAML does not allow it",
+                    "删除这个字符（常见于从网页、Word 或微信复制的文字），或重新手工输入这一行",
+                    "delete it (it often comes with text copied from web pages or Word), or retype the line")
 
 
 def _problem(file: str, line: int, col: int, code: str, zh: str, en: str, fix_zh: str, fix_en: str) -> Problem:

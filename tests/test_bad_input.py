@@ -1,0 +1,248 @@
+"""Broken and hostile input gets a clear answer: the corpus in tests/bad_input/, one folder per case.
+
+A case folder holds the bad files and an `expect.yaml`:
+
+    about: 全角冒号写在映射中间 / a full-width colon in the middle of a mapping
+    exit: 3                                  # the documented exit code of `carework check`
+    problems:                                # every data problem carework reports, exactly (the good school has none)
+      - {file: data/schools/FW-001.yaml, line: 2, code: input-method, words: [全角冒号, 英文半角冒号]}
+    make: gb18030                            # optional: a maker below writes files git cannot carry faithfully
+
+Files are laid out as a data repository: `plan.yaml` is passed with `--plan`, `carework.yaml` sits at the root,
+`waivers.yaml` becomes `data/waivers.yaml`, and every other file goes into `data/schools/`, next to a good record
+`GOOD-001.yaml` that must still be checked. `words` must appear in the Chinese message or fix; `words_en` (optional)
+in the English ones. Exit 2 (a refused plan or configuration) checks no school, so there the problems are read from
+the one-line-per-problem refusal and from the loader that produced it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import BASE_RECORD, PLAN_FILE
+from typer.testing import CliRunner
+
+from carework import cli
+from carework.config import ConfigError, resolve
+from carework.loader import DEFAULT_LIMITS
+from carework.plan import PlanError, load_plan
+from carework.records import display_path
+
+CORPUS = Path(__file__).resolve().parent / "bad_input"
+CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expect.yaml").is_file())
+AS_OF = "2024-12-31"
+#: "Today" for every case, so that a future date stays future whenever the tests run.
+TODAY = dt.date(2025, 6, 30)
+GOOD = "GOOD-001"
+SPECIAL = {"plan.yaml": "plan.yaml", "carework.yaml": "carework.yaml", "waivers.yaml": "data/waivers.yaml"}
+
+runner = CliRunner()
+
+
+# --- makers: files that git would not carry faithfully (encodings, line endings, links, sizes) ----------------
+
+MINIMAL = "code: {code}\nname: 云溪市实验小学\ndistrict: 天宁区\nkind: primary\n"
+
+
+def _schools(root: Path) -> Path:
+    return root / "data" / "schools"
+
+
+def make_gb18030(root: Path) -> None:
+    """Saved by a Windows editor in the Chinese default encoding."""
+    (_schools(root) / "GBK-001.yaml").write_bytes(MINIMAL.format(code="GBK-001").encode("gb18030"))
+
+
+def make_bom_crlf(root: Path) -> None:
+    """Saved by Notepad: a UTF-8 byte-order mark and CRLF line endings. Accepted."""
+    text = MINIMAL.format(code="BOM-001") + "office:\n  dedicated: true\n"
+    (_schools(root) / "BOM-001.yaml").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+
+
+def make_crlf_with_error(root: Path) -> None:
+    """CRLF line endings do not shift line numbers: the mistake is still on line 5."""
+    text = MINIMAL.format(code="CRLF-001") + "office:\n  dedicated: 是\n"
+    (_schools(root) / "CRLF-001.yaml").write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+
+
+def make_binary(root: Path) -> None:
+    """A picture saved with a .yaml name."""
+    (_schools(root) / "BIN-001.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+
+
+def make_control_character(root: Path) -> None:
+    """A bell character pasted with text from a web page."""
+    text = MINIMAL.format(code="CTRL-001").replace("云溪市实验小学", "云溪市\x07实验小学")
+    (_schools(root) / "CTRL-001.yaml").write_bytes(text.encode("utf-8"))
+
+
+def make_huge(root: Path) -> None:
+    """Just over the size limit: a record pasted into itself many times."""
+    line = "# " + "云溪" * 40 + "\n"
+    count = DEFAULT_LIMITS.max_bytes // len(line.encode("utf-8")) + 10
+    (_schools(root) / "HUGE-001.yaml").write_text(MINIMAL.format(code="HUGE-001") + line * count, encoding="utf-8")
+
+
+def make_symlink_outside(root: Path) -> None:
+    """A link from the data folder to a file elsewhere on the machine."""
+    outside = root / "outside"
+    outside.mkdir()
+    (outside / "OUT-001.yaml").write_text(MINIMAL.format(code="OUT-001"), encoding="utf-8")
+    (_schools(root) / "OUT-001.yaml").symlink_to(Path("..", "..", "outside", "OUT-001.yaml"))
+
+
+def make_broken_links(root: Path) -> None:
+    """A link to a file that was deleted, and two links that point at each other."""
+    (_schools(root) / "GONE-001.yaml").symlink_to("deleted.yaml")
+    (_schools(root) / "LOOP-001.yaml").symlink_to("LOOP-002.yaml")
+    (_schools(root) / "LOOP-002.yaml").symlink_to("LOOP-001.yaml")
+
+
+def make_non_utf8_name(root: Path) -> None:
+    """A file name in GBK bytes, as unzipping a Windows archive on Linux leaves it ("测试.yaml")."""
+    name = os.fsdecode("测试".encode("gb18030") + b".yaml")
+    (_schools(root) / name).write_text(MINIMAL.format(code="NAME-001"), encoding="utf-8")
+
+
+def make_deep_expression(root: Path) -> None:
+    """A plan whose rule nests `not` thousands deep (Python's own parser gives up)."""
+    text = (root / "plan.yaml").read_text(encoding="utf-8")
+    (root / "plan.yaml").write_text(text.replace("DEEP", "not " * 5000 + "true"), encoding="utf-8")
+
+
+MAKERS: dict[str, Callable[[Path], None]] = {
+    "gb18030": make_gb18030,
+    "bom-crlf": make_bom_crlf,
+    "crlf-with-error": make_crlf_with_error,
+    "binary": make_binary,
+    "control-character": make_control_character,
+    "huge": make_huge,
+    "symlink-outside": make_symlink_outside,
+    "broken-links": make_broken_links,
+    "non-utf8-name": make_non_utf8_name,
+    "deep-expression": make_deep_expression,
+}
+
+
+# --- running a case ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Found:
+    """One problem as the user sees it."""
+
+    file: str
+    line: int
+    code: str
+    text: str
+
+
+def good_record() -> str:
+    text = BASE_RECORD.read_text(encoding="utf-8")
+    return text.replace("code: BASE-001", f"code: {GOOD}", 1)
+
+
+def lay_out(case: str, root: Path) -> dict[str, Any]:
+    """Build the case's data repository under `root`; returns its expectations."""
+    folder = CORPUS / case
+    expect = yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))
+    _schools(root).mkdir(parents=True)
+    if expect.get("good", True):
+        (_schools(root) / f"{GOOD}.yaml").write_text(good_record(), encoding="utf-8")
+    for path in sorted(folder.iterdir()):
+        if path.name == "expect.yaml" or not path.is_file():
+            continue
+        target = root / SPECIAL.get(path.name, f"data/schools/{path.name}")
+        shutil.copyfile(path, target)
+    if expect.get("make"):
+        MAKERS[expect["make"]](root)
+    return expect
+
+
+def invoke(root: Path, *args: str) -> tuple[int, str, str]:
+    plan = ["--plan", "plan.yaml"] if (root / "plan.yaml").exists() else ["--plan", str(PLAN_FILE)]
+    result = runner.invoke(cli.app, ["check", "--as-of", AS_OF, *plan, *args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError("carework crashed") from result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def found_in_json(out: str) -> tuple[list[Found], set[str]]:
+    doc = json.loads(out)
+    problems = [Found(p["file"], p["line"], p["code"], f"{p['message']} {p['fix']}") for p in doc["errors"] + doc["warnings"]]
+    return problems, {r["school"] for r in doc["results"]}
+
+
+def found_in_refusal(root: Path, lang: str) -> list[Found]:
+    """The problems behind an exit 2, with their codes, from the same calls the pipeline makes."""
+    try:
+        inputs = resolve([], root / "plan.yaml" if (root / "plan.yaml").exists() else PLAN_FILE, None, root)
+        load_plan(inputs.plan, display_path(inputs.plan))
+    except (ConfigError, PlanError) as exc:
+        return [Found(p.location.file, p.location.line, p.code, f"{p.message(lang)} {p.fix(lang)}") for p in exc.problems]  # type: ignore[arg-type]
+    return []
+
+
+def run_case(case: str, root: Path, lang: str) -> tuple[int, list[Found], set[str], str]:
+    code, out, err = invoke(root, "--format", "json", "--lang", lang)
+    if code == 2:
+        return code, found_in_refusal(root, lang), set(), err
+    problems, checked = found_in_json(out)
+    return code, problems, checked, err
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "_today", lambda: TODAY)
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_case(case: str, repo: Path) -> None:
+    expect = lay_out(case, repo)
+    code, problems, checked, err = run_case(case, repo, "zh")
+    print(case, code, *problems, err, sep="\n")  # shown by pytest when the case fails
+
+    assert code == expect["exit"]
+    wanted = expect.get("problems") or []
+    assert sorted((p.file, p.line, p.code) for p in problems) == sorted((w["file"], w["line"], w["code"]) for w in wanted)
+    assert_words(wanted, problems, "words")
+    for p in problems:
+        assert p.line >= 1 and p.file
+    if code == 2:  # the refusal names the file and line of every problem, one line each
+        for w in wanted:
+            assert re.search(rf"^  {re.escape(w['file'])}:{w['line']}:\d+: ", err, re.M), w
+    else:  # the other files are still checked
+        assert GOOD in checked or not expect.get("good", True)
+
+    if any("words_en" in w for w in wanted):
+        code_en, problems_en, _, _ = run_case(case, repo, "en")
+        assert code_en == code
+        assert_words(wanted, problems_en, "words_en")
+
+
+def assert_words(wanted: list[dict[str, Any]], problems: list[Found], key: str) -> None:
+    """Each expected problem matches a different problem found, at its place and with all of its words."""
+    left = list(problems)
+    for w in wanted:
+        match = next((p for p in left if (p.file, p.line, p.code) == (w["file"], w["line"], w["code"])
+                      and all(word in p.text for word in w.get(key, []))), None)
+        assert match is not None, (w, left)
+        left.remove(match)
+
+
+def test_unsafe_tags_run_nothing(repo: Path) -> None:
+    """`!!python/object/apply:os.system` is refused before anything is constructed: the command never runs."""
+    lay_out("tag-python-object-apply", repo)
+    invoke(repo)
+    assert not (repo / "pwned").exists()
