@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -26,7 +27,7 @@ from carework.fieldtypes import (
     Text,
     type_name,
 )
-from carework.loader import Document, Path_
+from carework.loader import INPUT_METHOD_SLIPS, Document, Path_
 from carework.problems import Problem, dotted
 
 
@@ -54,6 +55,12 @@ def validate(doc: Document, schema: Record, ctx: Context) -> Validated:
     if not isinstance(doc.value, dict):
         got = "空文件" if doc.value is None else _zh_kind(doc.value)
         got_en = "an empty file" if doc.value is None else _en_kind(doc.value)
+        slip = _slip(doc.value, "：") if isinstance(doc.value, str) else None
+        if slip:  # `code：A` on every line reads as one long text, not as keys
+            _, zh_what, en_what, fix_zh, fix_en, _ = slip
+            run.error((), "input-method", f"记录应是键值映射，整个文件却被读成了一段文字：文中有{zh_what}",
+                      f"a record must be a mapping, but the whole file reads as one text: it has {en_what}", fix_zh, fix_en)
+            return Validated(_empty(schema), run.problems, [()])
         run.error((), "not-a-mapping", f"记录应是键值映射（如 code: ...），实际是{got}",
                   f"a record must be a mapping (code: ... and so on), this is {got_en}",
                   "从记录模板复制一份重新填写", "start again from a copy of the record template")
@@ -131,6 +138,16 @@ class _Run:
 
     def unknown_key(self, key: Any, schema: Record, path: Path_) -> None:
         key_text = str(key)
+        slip = _slip(key_text)
+        if slip:  # `{dedicated： true}` or a key indented with full-width spaces
+            needle, zh_what, en_what, fix_zh, fix_en, ascii_ = slip
+            meant = key_text.split(needle)[0].strip(" \u3000\t") if needle == "：" else key_text.strip(" \u3000\t")
+            if meant in [f.name for f in schema.fields] and needle == "：":
+                rest = key_text.split(needle, 1)[1].strip()
+                fix_zh, fix_en = f"{fix_zh}：{meant}: {rest}", f"{fix_en}: {meant}: {rest}"
+            self.error(path + (key_text,), "input-method", f"未知的键「{key_text}」：键里有{zh_what}",
+                       f"unknown key '{key_text}': it contains {en_what}", fix_zh, fix_en)
+            return
         by_label = {f.zh: f.name for f in schema.fields}
         guess = difflib.get_close_matches(key_text, [f.name for f in schema.fields], n=1, cutoff=0.6)
         suggestion = guess[0] if guess else by_label.get(key_text)
@@ -164,6 +181,9 @@ class _Run:
             ok = isinstance(value, int) if isinstance(t, Integer) else isinstance(value, (int, float))
             if isinstance(value, bool) or not ok:
                 return self.wrong(value, t, path)
+            if isinstance(value, float) and not math.isfinite(value):  # YAML's .nan and .inf, or 1e999
+                return self.error(path, "bad-number", f"{value} 不是有效的数字", f"{value} is not a usable number",
+                                  "写一个普通的数字，如 2000", "write an ordinary number, e.g. 2000")
             if t.minimum is not None and value < t.minimum:
                 return self.error(path, "out-of-range", f"{value} 小于最小值 {t.minimum}", f"{value} is below the minimum {t.minimum}")
             if isinstance(t, Integer) and t.maximum is not None and value > t.maximum:
@@ -194,6 +214,9 @@ class _Run:
                 guess = difflib.get_close_matches(value, allowed, n=1, cutoff=0.4)
                 fix_zh = f"是不是“{guess[0]}”？" if guess else "可选：" + "；".join(allowed)
                 fix_en = f"did you mean “{guess[0]}”?" if guess else "one of: " + "; ".join(allowed)
+                if "，" in value or "、" in value:  # [红色云溪，逐梦云溪] is one item: the comma is full-width
+                    fix_zh = "列表中的各项要用英文半角逗号“,”分开，如 [红色云溪, 逐梦云溪]；" + fix_zh
+                    fix_en = "separate list items with the ASCII comma ',', e.g. [a, b]; " + fix_en
                 return self.error(path, "unknown-value", f"不在计划列出的名称中：{value}",
                                   f"not one of the names the plan lists: {value}", fix_zh, fix_en)
         return value
@@ -243,6 +266,11 @@ class _Run:
                        "如果是往年的记录可以保留；如是笔误请改正", "keep it if it is an earlier year's record; otherwise correct it",
                        level="warning")
         return value
+
+
+def _slip(text: str, needles: str = "：\u3000") -> tuple[str, str, str, str, str, str] | None:
+    """The input-method slip (a full-width colon or space) in `text`, if it has one."""
+    return next((slip for slip in INPUT_METHOD_SLIPS if slip[0] in needles and slip[0] in text), None)
 
 
 def _normalise(text: str) -> str:
