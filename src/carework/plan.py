@@ -260,10 +260,14 @@ class _Builder:
         for lang in ("zh", "en"):
             text = (raw["message"] or {}).get(lang) or ""
             try:
-                names = [name for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
-                bad = [n for n in names if n not in allowed]
-            except ValueError as exc:
-                bad = [str(exc)]
+                fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
+            except ValueError:
+                self.problem(path + ("message", lang), f"{what}：说明中的花括号 {{ }} 不成对（要显示花括号本身请写 {{{{ 或 }}}}）",
+                             f"{what_en}: unbalanced braces {{ }} in the message (write {{{{ or }}}} for a literal brace)")
+                continue
+            # A format spec such as {found:>999999999} would build a huge string at run time: only {name} is allowed.
+            bad = [name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "")
+                   for name, spec, conv in fields if name not in allowed or spec or conv]
             if bad:
                 self.problem(path + ("message", lang), f"{what}：说明中不能用 {{{bad[0]}}}（可用：{', '.join(sorted(allowed))}）",
                              f"{what_en}: the message cannot use {{{bad[0]}}} (allowed: {', '.join(sorted(allowed))})")
