@@ -241,6 +241,12 @@ def assert_words(wanted: list[dict[str, Any]], problems: list[Found], key: str) 
         left.remove(match)
 
 
+def test_the_corpus_is_big_enough_and_every_maker_is_used() -> None:
+    assert len(CASES) >= 50
+    used = {yaml.safe_load((CORPUS / c / "expect.yaml").read_text(encoding="utf-8")).get("make") for c in CASES}
+    assert set(MAKERS) <= used
+
+
 def test_unsafe_tags_run_nothing(repo: Path) -> None:
     """`!!python/object/apply:os.system` is refused before anything is constructed: the command never runs."""
     lay_out("tag-python-object-apply", repo)

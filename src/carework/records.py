@@ -20,7 +20,8 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in RECORD_SUFFIXES and p.is_file()
+            # Broken links are kept so that they are reported, not silently skipped.
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in RECORD_SUFFIXES and (p.is_file() or p.is_symlink())
                                 and not any(part.startswith(".") for part in p.relative_to(path).parts)))
         elif path.is_file() or path.is_symlink():
             found.append(path)
@@ -36,13 +37,26 @@ def display_path(path: Path) -> str:
     try:
         rel = os.path.relpath(path)
     except ValueError:
-        return path.as_posix()
-    return Path(rel).as_posix() if not rel.startswith("..") else path.as_posix()
+        return printable(path.as_posix())
+    return printable(Path(rel).as_posix() if not rel.startswith("..") else path.as_posix())
+
+
+def printable(name: str) -> str:
+    """A file name that is not UTF-8 (say, from a zip made on Chinese Windows) shown with \\x escapes, never garbled."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
 
 
 def load_school(path: Path, ctx: Context, roots: list[Path], limits: Limits = DEFAULT_LIMITS) -> tuple[School | None, list[Problem]]:
     """Load and validate one record; a file that cannot be read yields no school but its problems."""
     display = display_path(path)
+    if _broken_link(path):
+        return None, [Problem(Location(display), "broken-link", "符号链接没有指向可读的文件（目标不存在、是文件夹或链接成环）",
+                              "symbolic link leads to no readable file (missing target, a folder, or a loop)",
+                              "删除这个链接，或把记录文件本身放进数据文件夹", "remove the link, or put the record itself in the data folder")]
     escape = _escapes(path, roots)
     if escape:
         return None, [Problem(Location(display), "outside-data", escape[0], escape[1],
@@ -59,8 +73,9 @@ def load_school(path: Path, ctx: Context, roots: list[Path], limits: Limits = DE
         return None, problems
     stem = path.stem
     if stem != data["code"]:
-        problems.append(Problem(doc.locate(("code",)), "file-name", f"文件名 {path.name} 与学校代码 {data['code']} 不一致",
-                                f"file name {path.name} does not match school code {data['code']}",
+        name = printable(path.name)
+        problems.append(Problem(doc.locate(("code",)), "file-name", f"文件名 {name} 与学校代码 {data['code']} 不一致",
+                                f"file name {name} does not match school code {data['code']}",
                                 f"把文件改名为 {data['code']}.yaml", f"rename the file to {data['code']}.yaml", "warning"))
     invalid = [tuple(str(part) for part in p if isinstance(part, str)) for p in checked.invalid]
     return School(
@@ -71,11 +86,15 @@ def load_school(path: Path, ctx: Context, roots: list[Path], limits: Limits = DE
 
 
 def unique_codes(schools: list[School]) -> tuple[list[School], list[Problem]]:
-    """Keep the first school of each code (in file order); every later one is an error naming the first."""
+    """Keep one school of each code and report every other as an error naming the one kept.
+
+    The one kept is the file named after the code, else the first in file order: a copy of `TN-XX-001.yaml` saved as
+    `新学校.yaml` and not yet edited must not push the real record out.
+    """
     first: dict[str, School] = {}
     kept: list[School] = []
     problems: list[Problem] = []
-    for school in schools:
+    for school in sorted(schools, key=lambda s: Path(s.file).stem != s.code):  # stable: file order otherwise
         if school.code in first:
             other = first[school.code]
             problems.append(Problem(school.locate(("code",)), "duplicate-code",
@@ -87,6 +106,15 @@ def unique_codes(schools: list[School]) -> tuple[list[School], list[Problem]]:
     return kept, problems
 
 
+def _broken_link(path: Path) -> bool:
+    if not path.is_symlink():
+        return False
+    try:
+        return not path.resolve(strict=True).is_file()
+    except (OSError, RuntimeError):  # missing target; a loop is RuntimeError before Python 3.13
+        return True
+
+
 def _escapes(path: Path, roots: list[Path]) -> tuple[str, str] | None:
     if not path.is_symlink():
         return None
@@ -95,7 +123,8 @@ def _escapes(path: Path, roots: list[Path]) -> tuple[str, str] | None:
         base = root.resolve() if root.is_dir() else root.resolve().parent
         if target == base or base in target.parents:
             return None
-    return (f"符号链接指向数据文件夹之外（{target}），已拒绝读取", f"symbolic link points outside the data folder ({target}); refused")
+    shown = printable(target.as_posix())
+    return (f"符号链接指向数据文件夹之外（{shown}），已拒绝读取", f"symbolic link points outside the data folder ({shown}); refused")
 
 
 __all__ = ["Document", "discover", "display_path", "load_school", "unique_codes"]
