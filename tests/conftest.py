@@ -57,3 +57,9 @@ def school_from(plan: Plan, folder: Path, data: dict[str, Any], allow_errors: bo
     assert school is not None, [f"{p.location.line}: {p.message_en}" for p in problems]
     assert allow_errors or not errors, [f"{p.location.line}: {p.message_en}" for p in problems]
     return school
+
+
+@pytest.fixture(autouse=True)
+def _not_in_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--format auto` gives annotations under GitHub Actions; tests expect what a plain run prints wherever they run."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -97,6 +98,7 @@ class CheckOptions:
     districts: tuple[str, ...]
     sections: tuple[int, ...]
     rules: tuple[str, ...]
+    output: Path | None = None
 
 
 PathsArg = Annotated[Optional[list[Path]], typer.Argument(help="School record files or folders (default: data/schools).",
@@ -107,6 +109,8 @@ AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Judge as of thi
 Lang = Literal["zh", "en"]
 FailOn = Literal["none", "advice", "warning", "error"]
 TextOrJson = Literal["text", "json"]
+#: `auto` and the keys of formats.FORMATS (a test keeps them equal).
+CheckFormat = Literal["auto", "text", "json", "github", "junit", "sarif"]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of messages: zh (default) or en.")]
 
 
@@ -117,7 +121,11 @@ def check(
     waivers: WaiversOpt = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = "zh",
-    fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = "text",
+    fmt: Annotated[CheckFormat, typer.Option(
+        "--format", help="Output format. auto: github annotations under GitHub Actions, else text (colour on a terminal; "
+                         "NO_COLOR turns it off); with --output, chosen by the file's suffix (.sarif, .xml, .json).")] = "auto",
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write the format to this file (atomically); the terminal still gets the text.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a gap of this severity or worse is found.")] = "none",
     school: Annotated[Optional[list[str]], typer.Option("--school", help="Only this school code (repeatable).")] = None,
     district: Annotated[Optional[list[str]], typer.Option("--district", help="Only this district (repeatable).")] = None,
@@ -126,7 +134,8 @@ def check(
 ) -> None:
     """检查学校记录。Check school records against the plan and print the gaps and a summary."""
     options = CheckOptions(tuple(paths or ()), plan, waivers, _parse_date(as_of, "--as-of"), lang, fmt, fail_on,
-                           tuple(school or ()), tuple(district or ()), tuple(section or ()), tuple(rule or ()))
+                           tuple(school or ()), tuple(district or ()), tuple(section or ()), tuple(rule or ()),
+                           output)
     raise typer.Exit(int(_run_check(options)))
 
 
@@ -152,7 +161,15 @@ def _run_check(options: CheckOptions) -> ExitCode:
     unknown = _unknown_filters(run, selection)
     if unknown:
         raise _fail(unknown, ExitCode.USAGE)
-    formatter = FORMATS[options.fmt](FormatOptions(lang=options.lang, color=_use_color(), width=_width()))  # type: ignore[arg-type]
+    terminal = _auto_format() if options.fmt == "auto" or options.output else options.fmt
+    if options.output:
+        chosen = _format_for_file(options.output) if options.fmt == "auto" else options.fmt
+        document = FORMATS[chosen](FormatOptions(lang=options.lang, color=False, width=100))  # type: ignore[arg-type]
+        try:
+            _write_atomic(options.output, document.render(run))
+        except OSError as exc:
+            raise _fail(f"无法写入 {options.output} / cannot write {options.output}: {exc.strerror or exc}", ExitCode.USAGE) from None
+    formatter = FORMATS[terminal](FormatOptions(lang=options.lang, color=_use_color(), width=_width()))  # type: ignore[arg-type]
     sys.stdout.write(formatter.render(run))
     if any(p.level == "error" for p in run.problems):
         return ExitCode.INVALID_DATA
@@ -161,6 +178,35 @@ def _run_check(options: CheckOptions) -> ExitCode:
         if any(r.status == Status.FAIL and r.severity in bar for r in run.results):
             return ExitCode.GAPS
     return ExitCode.OK
+
+
+def _auto_format() -> str:
+    """GitHub annotations inside GitHub Actions, text everywhere else (the text format decides about colour)."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _format_for_file(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith((".sarif", ".sarif.json")):
+        return "sarif"
+    return {".xml": "junit", ".json": "json"}.get(path.suffix.lower(), "text")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so a reader sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide the file from CI's artifact uploader
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 def _unknown_filters(run: object, selection: object) -> str | None:
