@@ -247,6 +247,90 @@ def _problems_text(problems: list, lang: str) -> str:  # type: ignore[type-arg]
     return "\n".join([heading] + [problem_line(p, lang).plain for p in problems])
 
 
+@dataclass(frozen=True)
+class ReportOptions:
+    paths: tuple[Path, ...]
+    plan: Path | None
+    waivers: Path | None
+    as_of: dt.date
+    lang: str
+    out: Path
+    schools: tuple[str, ...]
+    districts: tuple[str, ...]
+    templates: Path | None
+
+
+@app.command()
+def report(
+    paths: PathsArg = None,
+    plan: PlanOpt = None,
+    waivers: WaiversOpt = None,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = "zh",
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the reports into.")] = Path("reports"),
+    school: Annotated[Optional[list[str]], typer.Option("--school", help="Only this school's report (repeatable).")] = None,
+    district: Annotated[Optional[list[str]], typer.Option("--district", help="Only this district's reports (repeatable).")] = None,
+    templates: Annotated[Optional[Path], typer.Option(
+        "--templates", help="Folder of templates that replace the shipped ones of the same name.")] = None,
+) -> None:
+    """写出整改清单和汇总报告。Write Markdown gap reports: one per school, one per district, the city, an index.
+
+    With --school or --district only those reports are written and nothing is removed; a full run also rewrites
+    the index and the city summary and removes reports carework wrote earlier that no longer have a school.
+    """
+    options = ReportOptions(tuple(paths or ()), plan, waivers, _parse_date(as_of, "--as-of"), lang, out,
+                            tuple(school or ()), tuple(district or ()), templates)
+    raise typer.Exit(int(_run_report(options)))
+
+
+def _run_report(options: ReportOptions) -> ExitCode:
+    from carework.config import ConfigError, resolve
+    from carework.pipeline import Selection, run_check
+    from carework.plan import PlanError
+    from carework.report import Scope, TemplateProblem, WriteError, make_renderer, pages, render_pages, write_reports
+
+    try:
+        inputs = resolve(list(options.paths), options.plan, options.waivers, Path.cwd())
+    except ConfigError as exc:
+        raise _fail(_problems_text(exc.problems, options.lang), ExitCode.USAGE) from None
+    if not options.paths and not any(p.exists() for p in inputs.schools):
+        raise _fail(_no_data_message(inputs.schools, options.lang), ExitCode.USAGE)
+    if options.templates is not None and not options.templates.is_dir():
+        raise _fail(f"模板文件夹 {options.templates} 不存在 / no template folder {options.templates}", ExitCode.USAGE)
+    selection = Selection(schools=options.schools, districts=options.districts)
+    try:
+        run = run_check(inputs, options.as_of, _today(), selection)
+    except PlanError as exc:
+        raise _fail(_problems_text(exc.problems, options.lang), ExitCode.USAGE) from None
+    unknown = _unknown_filters(run, selection)
+    if unknown:
+        raise _fail(unknown, ExitCode.USAGE)
+    full = not selection.narrows_schools
+    districts = sorted({s.district for s in run.schools}) if full else list(options.districts if not options.schools else ())
+    try:
+        files = render_pages(make_renderer(options.lang, options.templates), pages(run, Scope(full, tuple(districts))))  # type: ignore[arg-type]
+        written = write_reports(options.out, files, prune=full)
+    except TemplateProblem as exc:
+        raise _fail(f"模板出错 / template error: {exc.where}: {exc.message}", ExitCode.USAGE) from None
+    except WriteError as exc:
+        raise _fail(exc.zh if options.lang == "zh" else exc.en, ExitCode.USAGE) from None
+    except OSError as exc:
+        raise _fail(f"无法写入 {options.out} / cannot write {options.out}: {exc.strerror or exc}", ExitCode.USAGE) from None
+    where = options.out.as_posix()
+    if options.lang == "zh":
+        line = (f"已在 {where} 生成 {len(files)} 个报告文件（更新 {len(written.written)} 个，未变 {len(written.unchanged)} 个，"
+                f"删除过期 {len(written.removed)} 个）")
+        kept = f"以下过期文件已被手工修改，未删除：{'、'.join(written.kept)}"
+    else:
+        line = (f"{len(files)} report file(s) in {where} ({len(written.written)} updated, {len(written.unchanged)} unchanged, "
+                f"{len(written.removed)} stale removed)")
+        kept = f"stale files edited by hand, not removed: {', '.join(written.kept)}"
+    typer.echo(line)
+    if written.kept:
+        typer.echo(kept, err=True)
+    return ExitCode.INVALID_DATA if any(p.level == "error" for p in run.problems) else ExitCode.OK
+
+
 @app.command()
 def rules(
     plan: PlanOpt = None,

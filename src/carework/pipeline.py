@@ -26,13 +26,16 @@ class Selection:
     districts: tuple[str, ...] = ()
     sections: tuple[int, ...] = ()
     rules: tuple[str, ...] = ()
+    #: Only the records in these files (as shown, e.g. `data/schools/X.yaml`); None means every record loaded.
+    files: frozenset[str] | None = None
 
     def school(self, school: School) -> bool:
-        return (not self.schools or school.code in self.schools) and (not self.districts or school.district in self.districts)
+        return ((not self.schools or school.code in self.schools) and (not self.districts or school.district in self.districts)
+                and (self.files is None or school.file in self.files))
 
     @property
     def narrows_schools(self) -> bool:
-        return bool(self.schools or self.districts)
+        return bool(self.schools or self.districts) or self.files is not None
 
 
 def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selection = Selection()) -> CheckRun:
@@ -60,6 +63,8 @@ def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selecti
     results = [r for s in chosen for r in evaluate_school(plan, s, as_of, index) if r.rule in wanted]
     if selection.narrows_schools:
         files_shown = {s.file for s in chosen} | ({display_path(inputs.waivers)} if inputs.waivers else set())
+        if selection.files is not None and not (selection.schools or selection.districts):
+            files_shown |= selection.files  # a named file that is not a school at all still has its problems shown
         problems = [p for p in problems if p.location.file in files_shown]
     problems.sort()
     targets = evaluate_targets(plan, schools, as_of)

@@ -1,0 +1,338 @@
+"""Template contexts: plain frozen values built from a CheckRun, so templates only read and never compute.
+
+Texts that differ by language stay `Bilingual` (the template environment prints them in the report's language);
+everything is in a stable order so the same run always renders the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from carework.model import (
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    Bilingual,
+    CheckRun,
+    Result,
+    Rule,
+    School,
+    Status,
+    TargetResult,
+)
+from carework.problems import Problem
+from carework.record_schema import OWNERSHIP, QUALITY_STATUS, SCHOOL_KINDS
+from carework.summary import gap_weight, gaps, tally
+
+#: How many of the schools closest to a target are named, at least (more when more are needed).
+CLOSEST_SHOWN = 5
+COMMON_GAPS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Counts:
+    passed: int
+    failed: int
+    waived: int
+    not_applicable: int
+    errors: int
+    applicable: int
+    rate: float | None
+    must: int
+    should: int
+    advice: int
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    id: str
+    title: Bilingual
+    issuer: Bilingual
+    year: int
+
+
+@dataclass(frozen=True)
+class SchoolInfo:
+    code: str
+    name: str
+    district: str
+    kind: Bilingual
+    ownership: Bilingual
+    batch: int | None
+    quality: Bilingual | None
+    self_score: float | None
+    file: str
+    #: The school's report, relative to the output folder.
+    path: str
+    counts: Counts
+    invalid: bool
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    title: Bilingual
+    section: int
+    status: str
+    status_label: Bilingual
+    severity: str
+    severity_label: Bilingual
+    message: Bilingual
+    remedy: Bilingual
+    source: str
+    file: str
+    line: int
+    reason: str = ""
+    approved_by: str = ""
+    expires: str = ""
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    number: int
+    title: Bilingual
+    short: Bilingual
+    counts: Counts
+    #: Gaps and requirements that could not be judged, in plan order.
+    gaps: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProblemInfo:
+    file: str
+    line: int
+    column: int
+    path: str
+    level: str
+    level_label: Bilingual
+    message: Bilingual
+    fix: Bilingual
+
+
+@dataclass(frozen=True)
+class InvalidRecord:
+    file: str
+    school: SchoolInfo | None
+    problems: tuple[ProblemInfo, ...]
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    id: str
+    title: Bilingual
+    source: str
+    district: str | None
+    value: float | None
+    target: float
+    #: Percentage points still missing; negative when the target is exceeded, None with no schools.
+    distance: float | None
+    numerator: int
+    denominator: int
+    needed: int
+    status: str
+    status_label: Bilingual
+    due: str
+    closest: tuple[SchoolInfo, ...]
+    closest_total: int
+
+
+@dataclass(frozen=True)
+class CommonGap:
+    rule: str
+    title: Bilingual
+    severity: str
+    severity_label: Bilingual
+    schools: int
+    applicable: int
+
+
+@dataclass(frozen=True)
+class DistrictInfo:
+    name: str
+    path: str
+    schools: int
+    counts: Counts
+    #: The district's result of each aggregate target, by target id (absent when none of its schools counts).
+    targets: dict[str, TargetInfo]
+    invalid: int
+
+
+def _pair(labels: tuple[str, str]) -> Bilingual:
+    return Bilingual(labels[0], labels[1])
+
+
+def counts(results: list[Result]) -> Counts:
+    tallied = tally(results)
+    must, should, advice = gap_weight(results)
+    return Counts(tallied.passed, tallied.failed, tallied.waived, tallied.not_applicable, tallied.errors,
+                  tallied.applicable, tallied.rate, must, should, advice)
+
+
+class ContextBuilder:
+    """Builds every page's context from one run; lookups are computed once here."""
+
+    def __init__(self, run: CheckRun, school_paths: dict[str, str], district_paths: dict[str, str]) -> None:
+        self.run = run
+        self.rules: dict[str, Rule] = {r.id: r for r in run.plan.rules}
+        self.schools: dict[str, School] = {s.code: s for s in run.schools}
+        self.results: dict[str, list[Result]] = {code: [] for code in run.selected}
+        for result in run.results:
+            self.results.setdefault(result.school, []).append(result)
+        self.school_paths = school_paths
+        self.district_paths = district_paths
+        self.bad_files = {p.location.file for p in run.problems if p.level == "error"}
+        self.plan = PlanInfo(run.plan.id, run.plan.title, run.plan.issuer, run.plan.year)
+
+    def common(self, page: str) -> dict[str, Any]:
+        return {"plan": self.plan, "as_of": self.run.as_of.isoformat(), "page": page}
+
+    def school_info(self, code: str) -> SchoolInfo:
+        school = self.schools[code]
+        quality = school.data.get("quality") or {}
+        status = quality.get("status")
+        return SchoolInfo(
+            code=school.code, name=school.name, district=school.district,
+            kind=Bilingual(SCHOOL_KINDS.label(school.kind, "zh"), SCHOOL_KINDS.label(school.kind, "en")),
+            ownership=Bilingual(OWNERSHIP.label(school.ownership, "zh"), OWNERSHIP.label(school.ownership, "en")),
+            batch=quality.get("batch"),
+            quality=Bilingual(QUALITY_STATUS.label(status, "zh"), QUALITY_STATUS.label(status, "en")) if status else None,
+            self_score=quality.get("self_score"), file=school.file, path=self.school_paths[code],
+            counts=counts(self.results.get(code, [])), invalid=school.file in self.bad_files,
+        )
+
+    def finding(self, result: Result) -> Finding:
+        rule = self.rules[result.rule]
+        waiver = result.waiver
+        return Finding(
+            rule=rule.id, title=rule.title, section=rule.section, status=result.status.value,
+            status_label=_pair(STATUS_LABELS[result.status]), severity=result.severity,
+            severity_label=_pair(SEVERITY_LABELS[result.severity]),
+            message=Bilingual(result.message_zh, result.message_en), remedy=rule.remedy, source=rule.source,
+            file=result.location.file, line=result.location.line,
+            reason=waiver.reason if waiver else "", approved_by=waiver.approved_by if waiver else "",
+            expires=waiver.expires.isoformat() if waiver else "",
+        )
+
+    def sections(self, results: list[Result], with_gaps: bool) -> tuple[SectionInfo, ...]:
+        out = []
+        for section in self.run.plan.sections:
+            mine = [r for r in results if self.rules[r.rule].section == section.number]
+            shown = tuple(self.finding(r) for r in mine if r.status in (Status.FAIL, Status.ERROR)) if with_gaps else ()
+            out.append(SectionInfo(section.number, section.title, section.short, counts(mine), shown))
+        return tuple(out)
+
+    def problem(self, p: Problem) -> ProblemInfo:
+        level = Bilingual("错误", "error") if p.level == "error" else Bilingual("警告", "warning")
+        return ProblemInfo(p.location.file, p.location.line, p.location.column, p.location.dotted(), p.level, level,
+                           Bilingual(p.message_zh, p.message_en), Bilingual(p.fix_zh, p.fix_en))
+
+    def school_page(self, code: str) -> dict[str, Any]:
+        school = self.schools[code]
+        results = self.results.get(code, [])
+        return {
+            **self.common(self.school_paths[code]),
+            "school": self.school_info(code),
+            "sections": self.sections(results, with_gaps=True),
+            "waived": tuple(self.finding(r) for r in results if r.status == Status.WAIVED),
+            "not_applicable": tuple(self.finding(r) for r in results if r.status == Status.NOT_APPLICABLE),
+            "problems": tuple(self.problem(p) for p in self.run.problems if p.location.file == school.file),
+        }
+
+    def summary_page(self, page: str, district: str | None) -> dict[str, Any]:
+        codes = [c for c in self.run.selected if district is None or self.schools[c].district == district]
+        results = [r for c in codes for r in self.results.get(c, [])]
+        files = {self.schools[c].file for c in codes}
+        context = {
+            **self.common(page),
+            "district": district,
+            "counts": counts(results),
+            "school_count": len(codes),
+            "sections": self.sections(results, with_gaps=False),
+            "targets": tuple(self.target(t) for t in self.run.targets if t.district == district),
+            "common_gaps": self.common_gaps(results, len(codes)),
+            "schools": self.by_lack(codes),
+            "invalid": self.invalid(None if district is None else files),
+            "districts": (),
+        }
+        if district is None:
+            context["districts"] = self.districts()
+        return context
+
+    def index_page(self, page: str, city: str) -> dict[str, Any]:
+        return {
+            **self.common(page),
+            "city": city,
+            "counts": counts(self.run.results),
+            "districts": self.districts(),
+            "schools": tuple(self.school_info(c) for c in sorted(self.run.selected,
+                                                                 key=lambda c: (self.schools[c].district, c))),
+            "invalid": self.invalid(None),
+        }
+
+    def check_page(self) -> dict[str, Any]:
+        """The compact summary of `carework check --format markdown`: figures, targets, worst schools, problems."""
+        return {
+            **self.common(""),
+            "counts": counts(self.run.results),
+            "school_count": len(self.run.selected),
+            "loaded": len(self.run.schools),
+            "sections": self.sections(self.run.results, with_gaps=False),
+            "targets": tuple(self.target(t) for t in self.run.targets),
+            "schools": tuple(s for s in self.by_lack(list(self.run.selected)) if s.counts.failed or s.counts.errors),
+            "problems": tuple(self.problem(p) for p in self.run.problems),
+            "bad_files": len(self.bad_files),
+        }
+
+    def districts(self) -> tuple[DistrictInfo, ...]:
+        names = sorted({self.schools[c].district for c in self.run.selected})
+        out = []
+        for name in names:
+            codes = [c for c in self.run.selected if self.schools[c].district == name]
+            results = [r for c in codes for r in self.results.get(c, [])]
+            out.append(DistrictInfo(name, self.district_paths.get(name, ""), len(codes), counts(results),
+                                    {t.target_id: self.target(t) for t in self.run.targets if t.district == name},
+                                    sum(1 for c in codes if self.schools[c].file in self.bad_files)))
+        return tuple(out)
+
+    def target(self, result: TargetResult) -> TargetInfo:
+        target = next(t for t in self.run.plan.targets if t.id == result.target_id)
+        band = next((b.title for b in target.bands if b.status == result.status), Bilingual(result.status, result.status))
+        distance = None if result.value is None else round((result.target - result.value) * 100, 1)
+        shown = max(CLOSEST_SHOWN, result.needed)
+        return TargetInfo(
+            id=result.target_id, title=target.title, source=target.source, district=result.district,
+            value=result.value, target=result.target, distance=distance, numerator=result.numerator,
+            denominator=result.denominator, needed=result.needed, status=result.status, status_label=band,
+            due=target.due.isoformat(), closest=tuple(self.school_info(c) for c in result.closest[:shown]),
+            closest_total=len(result.closest),
+        )
+
+    def common_gaps(self, results: list[Result], school_count: int) -> tuple[CommonGap, ...]:
+        failing = Counter(r.rule for r in gaps(results))
+        applicable = Counter(r.rule for r in results if r.status in (Status.PASS, Status.FAIL, Status.WAIVED))
+        ordered = sorted(failing.items(), key=lambda kv: (-kv[1], kv[0]))[:COMMON_GAPS_SHOWN]
+        return tuple(
+            CommonGap(rule, self.rules[rule].title, self.rules[rule].severity,
+                      _pair(SEVERITY_LABELS[self.rules[rule].severity]), n, applicable[rule])
+            for rule, n in ordered
+        )
+
+    def by_lack(self, codes: list[str]) -> tuple[SchoolInfo, ...]:
+        """Schools by how much they lack: must-level gaps first, then should, advice, unjudged; then by code."""
+        infos = [self.school_info(c) for c in codes]
+        return tuple(sorted(infos, key=lambda s: (-s.counts.must, -s.counts.should, -s.counts.advice,
+                                                  -s.counts.errors, s.code)))
+
+    def invalid(self, files: set[str] | None) -> tuple[InvalidRecord, ...]:
+        """Files with data errors (all of them, or those among `files`), each with its error-level problems."""
+        by_file: dict[str, list[Problem]] = {}
+        for p in self.run.problems:
+            if p.level == "error" and (files is None or p.location.file in files):
+                by_file.setdefault(p.location.file, []).append(p)
+        school_of = {s.file: s.code for s in self.run.schools if s.code in self.results}
+        return tuple(
+            InvalidRecord(file, self.school_info(school_of[file]) if file in school_of else None,
+                          tuple(self.problem(p) for p in problems))
+            for file, problems in sorted(by_file.items())
+        )

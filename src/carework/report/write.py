@@ -1,0 +1,155 @@
+"""Write rendered reports into the output folder: atomically, never outside it, never over someone else's file.
+
+Every file is written to a temporary file in its own folder and moved over the old one with `os.replace`, so a
+reader (or an interrupted run) only ever sees a whole old file or a whole new one. `.carework-manifest` lists what
+carework wrote, with a SHA-256 of each file; carework overwrites only files listed there, and removes a listed file
+that a full run no longer produces only while its content is still what carework wrote. Anything else in the
+folder — a README, a hand-edited report — is never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MANIFEST = ".carework-manifest"
+_MANIFEST_HEAD = (
+    "# carework report: the files carework wrote in this folder (sha256, path).\n"
+    "# It overwrites only these, and removes one only while it is unchanged. carework 生成文件清单，请勿编辑。\n"
+)
+_LINE = re.compile(r"^([0-9a-f]{64})  (\S(?:.*\S)?)$")
+
+
+class WriteError(Exception):
+    """The reports cannot be written where asked; nothing that existed was changed."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    removed: tuple[str, ...]
+    #: Stale files carework wrote once but someone has edited since: left alone and no longer in the manifest.
+    kept: tuple[str, ...]
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def safe_relative(rel: str) -> bool:
+    """A plain relative path with no way up or out: no absolute path, `..`, `.`, backslash or empty part."""
+    if not rel or "\\" in rel or "\x00" in rel or rel.startswith("/") or ":" in rel.split("/", 1)[0]:
+        return False
+    return all(part not in ("", ".", "..") for part in rel.split("/")) and rel != MANIFEST
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    """The manifest's entries (path → sha256); malformed lines and unsafe paths are ignored, never trusted."""
+    try:
+        text = (out / MANIFEST).read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    except (OSError, UnicodeDecodeError):
+        return {}
+    entries = {}
+    for line in text.splitlines():
+        match = _LINE.match(line)
+        if match and safe_relative(match.group(2)):
+            entries[match.group(2)] = match.group(1)
+    return entries
+
+
+def write_reports(out: Path, files: dict[str, str], prune: bool) -> WriteSummary:
+    """Write `files` (relative path → text) under `out`; with `prune`, remove carework's own stale files."""
+    if out.exists() and not out.is_dir():
+        raise WriteError(f"{out} 不是文件夹", f"{out} is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    root = out.resolve()
+    old = read_manifest(out)
+    data = {rel: text.encode("utf-8") for rel, text in sorted(files.items())}
+    for rel in data:
+        _check_target(root, rel, rel in old)
+    new = {rel: digest(blob) for rel, blob in data.items()}
+    # Listed before writing, so a run interrupted half-way still owns every file it may have written.
+    _write_manifest(root, {**old, **new})
+    written, unchanged = [], []
+    for rel, blob in data.items():
+        target = root / rel
+        if target.is_file() and not target.is_symlink() and target.read_bytes() == blob:
+            unchanged.append(rel)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, blob)
+        written.append(rel)
+    removed, kept = [], []
+    if prune:
+        for rel in sorted(set(old) - set(new)):
+            outcome = _remove_if_ours(root, rel, old[rel])
+            if outcome is True:
+                removed.append(rel)
+            elif outcome is False:
+                kept.append(rel)
+    final = dict(new) if prune else {**{r: h for r, h in old.items() if (root / r).is_file()}, **new}
+    for rel in kept:
+        final.pop(rel, None)
+    _write_manifest(root, final)
+    return WriteSummary(tuple(written), tuple(unchanged), tuple(removed), tuple(kept))
+
+
+def _check_target(root: Path, rel: str, ours: bool) -> None:
+    if not safe_relative(rel):
+        raise WriteError(f"报告文件名 {rel!r} 不安全，已拒绝写入", f"unsafe report path {rel!r}; refused")
+    here = root
+    for part in PurePosixPath(rel).parts[:-1]:
+        here = here / part
+        if here.is_symlink() or (here.exists() and not here.is_dir()):
+            raise WriteError(f"{here} 不是普通文件夹（可能是链接），报告不会写到输出文件夹之外",
+                             f"{here} is not a plain folder (a link?); reports are never written outside the output folder")
+    target = root / rel
+    if target.is_dir() and not target.is_symlink():
+        raise WriteError(f"{target} 是文件夹，无法写入报告", f"{target} is a folder; cannot write a report there")
+    if (target.exists() or target.is_symlink()) and not ours:
+        raise WriteError(f"{target} 已存在且不是 carework 写的（不在 {MANIFEST} 中）；请移走它或换一个 --out 文件夹",
+                         f"{target} exists and was not written by carework (not in {MANIFEST}); move it or choose another --out")
+
+
+def _remove_if_ours(root: Path, rel: str, expected: str) -> bool | None:
+    """Remove a stale file if it is still what carework wrote: True removed, False edited since, None gone."""
+    target = root / rel
+    if not target.is_file() or target.is_symlink() or root not in target.resolve().parents:
+        return None
+    if digest(target.read_bytes()) != expected:
+        return False
+    target.unlink()
+    return True
+
+
+def _write_manifest(root: Path, entries: dict[str, str]) -> None:
+    body = "".join(f"{sha}  {rel}\n" for rel, sha in sorted(entries.items()))
+    atomic_write(root / MANIFEST, (_MANIFEST_HEAD + body).encode("utf-8"))
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Replace `target` with `data` in one step: a temporary file in the same folder, synced, then renamed."""
+    mode = target.stat().st_mode & 0o777 if target.is_file() and not target.is_symlink() else 0o644
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,129 @@
+"""Writing reports: atomic, inside the output folder only, never over or away with a file carework did not write."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from report_support import AS_OF, fixture_repo, invoke, tree
+
+from carework.report import write as write_module
+from carework.report.paths import paths_for, safe_stem
+from carework.report.write import MANIFEST, WriteError, read_manifest, safe_relative, write_reports
+
+
+def test_names_from_codes_and_districts_stay_in_their_folder() -> None:
+    for hostile in ("../../etc/passwd", "/abs", "a/b", "..", ".hidden", "C:\\x", "NUL", "con", "a\x00b", ""):
+        stem = safe_stem(hostile)
+        assert stem and "/" not in stem and "\\" not in stem and not stem.startswith(".") and stem != hostile
+    assert safe_stem("ZL-YE-002") == "ZL-YE-002" and safe_stem("钟楼区") == "钟楼区"
+    assert safe_stem("a/b") != safe_stem("a_b")  # an altered name carries a digest of the original
+
+
+def test_codes_differing_only_in_case_get_different_files() -> None:
+    paths = paths_for(["AB-001", "ab-001", "CD-002"], "schools")
+    assert paths["CD-002"] == "schools/CD-002.md"
+    assert paths["AB-001"].casefold() != paths["ab-001"].casefold()
+
+
+@pytest.mark.parametrize("rel", ["../x.md", "/etc/x.md", "a/../../x.md", "a\\..\\x.md", "./x.md", "a//b.md", MANIFEST, "C:/x.md"])
+def test_unsafe_relative_paths_are_refused(rel: str, tmp_path: Path) -> None:
+    assert not safe_relative(rel)
+    with pytest.raises(WriteError):
+        write_reports(tmp_path / "out", {rel: "x"}, prune=True)
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_a_linked_subfolder_cannot_lead_outside(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "schools").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(WriteError):
+        write_reports(out, {"schools/A.md": "x"}, prune=True)
+    assert list(outside.iterdir()) == []
+
+
+def test_a_file_carework_did_not_write_is_never_overwritten(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.md").write_text("mine", encoding="utf-8")
+    with pytest.raises(WriteError) as caught:
+        write_reports(out, {"index.md": "generated", "city.md": "generated"}, prune=True)
+    assert "index.md" in caught.value.en and (out / "index.md").read_text(encoding="utf-8") == "mine"
+    assert not (out / "city.md").exists()
+
+
+def test_only_unchanged_stale_files_from_the_manifest_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_reports(out, {"index.md": "i", "schools/A.md": "a", "schools/B.md": "b"}, prune=True)
+    (out / "notes.md").write_text("the user's", encoding="utf-8")
+    (out / "schools" / "B.md").write_text("edited by hand", encoding="utf-8")
+    summary = write_reports(out, {"index.md": "i2"}, prune=True)
+    assert summary.removed == ("schools/A.md",) and summary.kept == ("schools/B.md",)
+    assert set(tree(out)) == {MANIFEST, "index.md", "notes.md", "schools/B.md"}
+    assert set(read_manifest(out)) == {"index.md"}  # the edited file is the user's now
+
+
+def test_a_tampered_manifest_cannot_delete_outside_files(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    sha = write_module.digest(b"keep")
+    (out / MANIFEST).write_text(f"{sha}  ../victim.txt\n{sha}  {victim}\n", encoding="utf-8")
+    write_reports(out, {"index.md": "i"}, prune=True)
+    assert victim.read_text(encoding="utf-8") == "keep"
+
+
+def test_filtered_runs_remove_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_reports(out, {"index.md": "i", "schools/A.md": "a"}, prune=True)
+    summary = write_reports(out, {"schools/B.md": "b"}, prune=False)
+    assert summary.removed == () and set(read_manifest(out)) == {"index.md", "schools/A.md", "schools/B.md"}
+
+
+def test_an_interrupted_run_leaves_whole_files_and_owns_what_it_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    old = {"index.md": "old index", "schools/A.md": "old A", "schools/B.md": "old B"}
+    write_reports(out, old, prune=True)
+    real_replace = os.replace
+    calls = []
+
+    def interrupted(src: str, dst: str) -> None:
+        calls.append(dst)
+        if len(calls) == 3:  # manifest, index.md, then stop before schools/A.md lands
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(write_module.os, "replace", interrupted)
+    new = {"index.md": "new index", "schools/A.md": "new A", "schools/C.md": "new C"}
+    with pytest.raises(KeyboardInterrupt):
+        write_reports(out, new, prune=True)
+    monkeypatch.setattr(write_module.os, "replace", real_replace)
+    files = {rel: data.decode() for rel, data in tree(out).items() if rel != MANIFEST}
+    assert files == {"index.md": "new index", "schools/A.md": "old A", "schools/B.md": "old B"}  # no temp files, no halves
+    assert {"schools/A.md", "schools/B.md", "schools/C.md"} <= set(read_manifest(out))
+    summary = write_reports(out, new, prune=True)  # the next run completes the set and cleans up
+    assert summary.removed == ("schools/B.md",)
+    assert {rel: data.decode() for rel, data in tree(out).items() if rel != MANIFEST} == new
+
+
+def test_report_into_a_folder_with_a_foreign_index_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(fixture_repo(tmp_path))
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "index.md").write_text("our own index", encoding="utf-8")
+    code, out = invoke("report", "--as-of", AS_OF, "--lang", "en")
+    assert code == 2 and "index.md exists and was not written by carework" in out
+    assert set(tree(tmp_path / "reports")) == {"index.md"}
+
+
+def test_a_school_that_disappears_loses_its_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(fixture_repo(tmp_path))
+    invoke("report", "--as-of", AS_OF)
+    (tmp_path / "data" / "schools" / "TN-GZ-101.yaml").unlink()
+    code, out = invoke("report", "--as-of", AS_OF, "--lang", "en")
+    assert code == 3 and "1 stale removed" in out
+    assert not (tmp_path / "reports" / "schools" / "TN-GZ-101.md").exists()
