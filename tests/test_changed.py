@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,14 @@ def test_focus_without_a_data_set_loads_what_is_named(tmp_path: Path) -> None:
 
 
 # --changed-since
+
+
+@pytest.fixture(autouse=True)
+def _own_git_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run git as in a fresh shell: inside a git hook (or a commit made with a private index) GIT_DIR, GIT_INDEX_FILE
+    and friends would point these throw-away repositories at the real one."""
+    for name in [n for n in os.environ if n.startswith("GIT_")]:
+        monkeypatch.delenv(name)
 
 
 def git(repo: Path, *args: str) -> str:

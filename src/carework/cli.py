@@ -9,7 +9,7 @@ import datetime as dt
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Literal, Optional
@@ -99,6 +99,8 @@ class CheckOptions:
     sections: tuple[int, ...]
     rules: tuple[str, ...]
     output: Path | None = None
+    baseline: Path | None = None
+    changed_since: str | None = None
 
 
 PathsArg = Annotated[Optional[list[Path]], typer.Argument(help="School record files or folders (default: data/schools).",
@@ -126,34 +128,61 @@ def check(
                          "NO_COLOR turns it off); with --output, chosen by the file's suffix (.sarif, .xml, .json).")] = "auto",
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write the format to this file (atomically); the terminal still gets the text.")] = None,
+    baseline: Annotated[Optional[Path], typer.Option(
+        "--baseline", help="An earlier --format json result: report (and --fail-on) only new gaps, list resolved ones.")] = None,
+    changed_since: Annotated[Optional[str], typer.Option(
+        "--changed-since", metavar="REV", help="Report only records git says changed since REV (targets still use all).")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a gap of this severity or worse is found.")] = "none",
     school: Annotated[Optional[list[str]], typer.Option("--school", help="Only this school code (repeatable).")] = None,
     district: Annotated[Optional[list[str]], typer.Option("--district", help="Only this district (repeatable).")] = None,
     section: Annotated[Optional[list[int]], typer.Option("--section", help="Only this section number (repeatable).")] = None,
     rule: Annotated[Optional[list[str]], typer.Option("--rule", help="Only this rule id (repeatable).")] = None,
 ) -> None:
-    """检查学校记录。Check school records against the plan and print the gaps and a summary."""
+    """检查学校记录。Check school records against the plan and print the gaps and a summary.
+
+    With PATHS, only those records are reported on; aggregate targets are still computed over the whole data set.
+    """
     options = CheckOptions(tuple(paths or ()), plan, waivers, _parse_date(as_of, "--as-of"), lang, fmt, fail_on,
                            tuple(school or ()), tuple(district or ()), tuple(section or ()), tuple(rule or ()),
-                           output)
+                           output, baseline, changed_since)
     raise typer.Exit(int(_run_check(options)))
 
 
 def _run_check(options: CheckOptions) -> ExitCode:
+    from carework.baseline import BaselineError, compare, describe, load_baseline, only_new
+    from carework.changed import GitError, changed_records, focus
     from carework.config import ConfigError, resolve
     from carework.formats import FORMATS, FormatOptions
     from carework.model import SEVERITIES, Status
     from carework.pipeline import Selection, run_check
     from carework.plan import PlanError
+    from carework.records import display_path
 
     cwd = Path.cwd()
     try:
-        inputs = resolve(list(options.paths), options.plan, options.waivers, cwd)
+        inputs = resolve([], options.plan, options.waivers, cwd)
     except ConfigError as exc:
         raise _fail(_problems_text(exc.problems, options.lang), ExitCode.USAGE) from None
     if not options.paths and not any(p.exists() for p in inputs.schools):
         raise _fail(_no_data_message(inputs.schools, options.lang), ExitCode.USAGE)
-    selection = Selection(options.schools, options.districts, options.sections, options.rules)
+    files = None
+    if options.paths or options.changed_since:
+        wanted = list(options.paths)
+        if options.changed_since:
+            try:
+                wanted = changed_records(options.changed_since, wanted or list(inputs.schools), cwd)
+            except GitError as exc:
+                raise _fail(exc.message(options.lang), ExitCode.USAGE) from None
+            if not wanted:
+                typer.echo(f"自 {options.changed_since} 以来没有变动的学校记录" if options.lang == "zh"
+                           else f"no school record changed since {options.changed_since}", err=True)
+        focused = focus(wanted, inputs.schools)
+        inputs, files = replace(inputs, schools=focused.roots), focused.files
+    try:
+        known = load_baseline(options.baseline, display_path(options.baseline)) if options.baseline else None
+    except BaselineError as exc:
+        raise _fail(exc.message(options.lang), ExitCode.USAGE) from None
+    selection = Selection(options.schools, options.districts, options.sections, options.rules, files)
     try:
         run = run_check(inputs, options.as_of, _today(), selection)
     except PlanError as exc:
@@ -161,6 +190,9 @@ def _run_check(options: CheckOptions) -> ExitCode:
     unknown = _unknown_filters(run, selection)
     if unknown:
         raise _fail(unknown, ExitCode.USAGE)
+    comparison = compare(run, known) if known else None
+    if comparison:
+        run = only_new(run, comparison)
     terminal = _auto_format() if options.fmt == "auto" or options.output else options.fmt
     if options.output:
         chosen = _format_for_file(options.output) if options.fmt == "auto" else options.fmt
@@ -171,6 +203,9 @@ def _run_check(options: CheckOptions) -> ExitCode:
             raise _fail(f"无法写入 {options.output} / cannot write {options.output}: {exc.strerror or exc}", ExitCode.USAGE) from None
     formatter = FORMATS[terminal](FormatOptions(lang=options.lang, color=_use_color(), width=_width()))  # type: ignore[arg-type]
     sys.stdout.write(formatter.render(run))
+    if comparison:  # beside a document on stdout it goes to stderr, so the document stays parseable
+        stream = sys.stderr if formatter.machine and terminal != "github" else sys.stdout
+        stream.write(describe(comparison, run.plan.id, options.lang))
     if any(p.level == "error" for p in run.problems):
         return ExitCode.INVALID_DATA
     if options.fail_on != "none":
@@ -359,6 +394,29 @@ def explain(
         known = ", ".join([r.id for r in loaded.rules] + [t.id for t in loaded.targets])
         raise _fail(f"计划中没有 {rule_id} / no rule {rule_id} in the plan (known: {known})", ExitCode.USAGE)
     sys.stdout.write(text)
+
+
+@app.command()
+def schema(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it; - for standard output.")] =
+    Path("schema") / "school.schema.json",
+    plan: PlanOpt = None,
+) -> None:
+    """写出学校记录的 JSON Schema，供编辑器提示和校验。Write the school record's JSON Schema for editors.
+
+    yaml-language-server reads it from a record's first line: # yaml-language-server: $schema=PATH
+    """
+    from carework.json_schema import schema_text
+
+    text = schema_text(_load_plan(plan, "zh").vocabularies)
+    if str(output) == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        _write_atomic(output, text)
+    except OSError as exc:
+        raise _fail(f"无法写入 {output} / cannot write {output}: {exc.strerror or exc}", ExitCode.USAGE) from None
+    typer.echo(f"已写出 / wrote {output.as_posix()}")
 
 
 def _load_plan(plan: Path | None, lang: str):  # type: ignore[no-untyped-def]
