@@ -63,3 +63,9 @@ def school_from(plan: Plan, folder: Path, data: dict[str, Any], allow_errors: bo
 def _not_in_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     """`--format auto` gives annotations under GitHub Actions; tests expect what a plain run prints wherever they run."""
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_a_temporary_folder(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`carework check` caches per-record results by default; tests keep that cache out of the user's cache folder."""
+    monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "carework-cache"))

@@ -137,6 +137,8 @@ def check(
     district: Annotated[Optional[list[str]], typer.Option("--district", help="Only this district (repeatable).")] = None,
     section: Annotated[Optional[list[int]], typer.Option("--section", help="Only this section number (repeatable).")] = None,
     rule: Annotated[Optional[list[str]], typer.Option("--rule", help="Only this rule id (repeatable).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Check every record afresh; neither read nor write the cache (README: Performance).")] = False,
 ) -> None:
     """检查学校记录。Check school records against the plan and print the gaps and a summary.
 
@@ -145,10 +147,19 @@ def check(
     options = CheckOptions(tuple(paths or ()), plan, waivers, _parse_date(as_of, "--as-of"), lang, fmt, fail_on,
                            tuple(school or ()), tuple(district or ()), tuple(section or ()), tuple(rule or ()),
                            output, baseline, changed_since)
-    raise typer.Exit(int(_run_check(options)))
+    raise typer.Exit(int(_run_check(options, use_cache=not no_cache)))
 
 
-def _run_check(options: CheckOptions) -> ExitCode:
+def _progress_wanted(options: CheckOptions) -> bool:
+    """A progress bar only beside the text format on a terminal (see carework.progress)."""
+    from carework.formats import FORMATS
+    from carework.progress import wanted
+
+    shown = "text" if options.fmt == "auto" or options.fmt not in FORMATS else options.fmt
+    return wanted(machine_format=FORMATS[shown].machine or os.environ.get("GITHUB_ACTIONS") == "true")
+
+
+def _run_check(options: CheckOptions, use_cache: bool = True) -> ExitCode:
     from carework.baseline import BaselineError, compare, describe, load_baseline, only_new
     from carework.changed import GitError, changed_records, focus
     from carework.config import ConfigError, resolve
@@ -184,7 +195,12 @@ def _run_check(options: CheckOptions) -> ExitCode:
         raise _fail(exc.message(options.lang), ExitCode.USAGE) from None
     selection = Selection(options.schools, options.districts, options.sections, options.rules, files)
     try:
-        run = run_check(inputs, options.as_of, _today(), selection)
+        from carework.cache import default_root
+        from carework.progress import progress_bar
+
+        with progress_bar(_progress_wanted(options), "检查记录" if options.lang == "zh" else "checking records") as shown:
+            run = run_check(inputs, options.as_of, _today(), selection, cache_dir=default_root() if use_cache else None,
+                            progress=shown)
     except PlanError as exc:
         raise _fail(_problems_text(exc.problems, options.lang), ExitCode.USAGE) from None
     unknown = _unknown_filters(run, selection)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 from carework.checks import Label, Percent
 from carework.fieldtypes import Choice
@@ -27,9 +29,10 @@ def school_scope(plan: Plan, school: School, as_of: dt.date) -> dict[str, Any]:
     return scope
 
 
-def evaluate_school(plan: Plan, school: School, as_of: dt.date, waivers: dict[tuple[str, str], Waiver]) -> list[Result]:
-    """All of one school's results, in plan order."""
-    scope = school_scope(plan, school, as_of)
+def evaluate_school(plan: Plan, school: School, as_of: dt.date, waivers: dict[tuple[str, str], Waiver],
+                    scope: dict[str, Any] | None = None) -> list[Result]:
+    """All of one school's results, in plan order; `scope` is the school's, when the caller already computed it."""
+    scope = school_scope(plan, school, as_of) if scope is None else scope
     return [_evaluate_rule(rule, school, scope, waivers, as_of) for rule in plan.rules if rule.scope == "school"]
 
 
@@ -133,6 +136,19 @@ def _show(value: Any, lang: str) -> str:
     return str(value)
 
 
+def waive(results: Iterable[Result], waivers: dict[tuple[str, str], Waiver], as_of: dt.date) -> list[Result]:
+    """Results judged without waivers, with each gap an active waiver covers turned into a waived result.
+
+    The same outcome `evaluate_school` gives when handed the waivers, so a school's results can be computed (and
+    cached) once and the waiver file applied afterwards.
+    """
+    out = []
+    for result in results:
+        waiver = waivers.get((result.rule, result.school)) if result.status == Status.FAIL else None
+        out.append(replace(result, status=Status.WAIVED, waiver=waiver) if waiver and active(waiver, as_of) else result)
+    return out
+
+
 def waiver_index(plan: Plan, waivers: list[Waiver], codes: set[str],
                  as_of: dt.date) -> tuple[dict[tuple[str, str], Waiver], list[tuple[Waiver, Problem]]]:
     """Waivers keyed by (rule, school); unknown rules or schools and expired waivers are reported with their waiver."""
@@ -155,16 +171,39 @@ def waiver_index(plan: Plan, waivers: list[Waiver], codes: set[str],
     return index, notes
 
 
+class TargetFact(NamedTuple):
+    """One school's standing for one aggregate target: all the aggregate needs, without the record."""
+
+    member: bool
+    counted: bool = False
+    #: The plan's progress keys (sortable) when the school is a member that does not count yet.
+    progress: tuple[Any, ...] = ()
+
+
+def target_facts(plan: Plan, school: School, scope: dict[str, Any]) -> tuple[TargetFact, ...]:
+    """The school's fact for each of the plan's targets, in plan order."""
+    facts = []
+    for target in plan.targets:
+        if _not_applicable(target.population, school, scope) is not None:
+            facts.append(TargetFact(False))
+        elif target.counts.fn(scope, None):
+            facts.append(TargetFact(True, True))
+        else:
+            facts.append(TargetFact(True, False, tuple(_sortable(p.fn(scope, None)) for p in target.progress)))
+    return tuple(facts)
+
+
 def evaluate_targets(plan: Plan, schools: list[School], as_of: dt.date) -> list[TargetResult]:
     """Every aggregate target, for the city and for each district, in plan then district order."""
+    return aggregate_targets(plan, [(s, target_facts(plan, s, school_scope(plan, s, as_of))) for s in schools])
+
+
+def aggregate_targets(plan: Plan, schools: list[tuple[School, tuple[TargetFact, ...]]]) -> list[TargetResult]:
+    """The targets from each school's facts (see `target_facts`), for the city and each district."""
     out: list[TargetResult] = []
-    for target in plan.targets:
-        members = []
-        for school in schools:
-            scope = school_scope(plan, school, as_of)
-            if _not_applicable(target.population, school, scope) is None:
-                members.append((school, scope))
-        groups: list[tuple[str, str | None, list[tuple[School, dict[str, Any]]]]] = []
+    for i, target in enumerate(plan.targets):
+        members = [(school, facts[i]) for school, facts in schools if facts[i].member]
+        groups: list[tuple[str, str | None, list[tuple[School, TargetFact]]]] = []
         if "city" in target.levels:
             groups.append(("city", None, members))
         if "district" in target.levels:
@@ -176,22 +215,15 @@ def evaluate_targets(plan: Plan, schools: list[School], as_of: dt.date) -> list[
 
 
 def _target_result(target: Target, level: str, district: str | None,
-                   group: list[tuple[School, dict[str, Any]]]) -> TargetResult:
-    counted = [s for s, scope in group if target.counts.fn(scope, None)]
-    outside = [(s, scope) for s, scope in group if not target.counts.fn(scope, None)]
-    den, num = len(group), len(counted)
+                   group: list[tuple[School, TargetFact]]) -> TargetResult:
+    outside = [(s, fact) for s, fact in group if not fact.counted]
+    den, num = len(group), len(group) - len(outside)
     value = num / den if den else None
     status = "no_data"
     if value is not None:
         status = next((b.status for b in target.bands if value >= b.at_least - 1e-12), target.bands[-1].status)
     needed = max(0, math.ceil(target.target * den - 1e-9) - num)
-
-    def closeness(member: tuple[School, dict[str, Any]]) -> tuple[Any, ...]:
-        school, scope = member
-        keys = tuple(_sortable(p.fn(scope, None)) for p in target.progress)
-        return keys + (school.code,)
-
-    closest = tuple(s.code for s, _ in sorted(outside, key=closeness))
+    closest = tuple(s.code for s, _ in sorted(outside, key=lambda m: m[1].progress + (m[0].code,)))
     ident = target.id if district is None else f"{target.id}@{district}"
     return TargetResult(ident, target.id, level, district, num, den, value, target.target, status, needed, closest)
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
+from carework.cache import Cache, context_parts
 from carework.config import Inputs
-from carework.engine import evaluate_school, evaluate_targets, waiver_index
-from carework.model import CheckRun, School
+from carework.engine import aggregate_targets, waive, waiver_index
+from carework.model import CheckRun, Plan, School
+from carework.parallel import Progress, check_files
 from carework.plan import load_plan
-from carework.records import discover, display_path, load_school, unique_codes
+from carework.record_check import FileOutcome, Job, school_rules
+from carework.records import discover, display_path, unique_codes
 from carework.validate import Context
 from carework.waivers import load_waivers
 
@@ -38,16 +42,26 @@ class Selection:
         return bool(self.schools or self.districts) or self.files is not None
 
 
-def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selection = Selection()) -> CheckRun:
+def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selection = Selection(), *,
+              cache_dir: Path | None = None, jobs: int | None = None, progress: Progress | None = None) -> CheckRun:
+    """Check every record. `cache_dir` keeps per-record outcomes between runs (None: no cache); `jobs` is the number
+    of processes (None: every core, see `parallel.default_jobs`); `progress(done, total)` is called as files finish.
+
+    The schools in the run carry their identity and `quality` only, not the whole record (see `record_check`).
+    """
     plan = load_plan(inputs.plan, display_path(inputs.plan))
     files, problems = discover(list(inputs.schools))
     ctx = Context(vocabularies=plan.vocabularies, today=today, period=plan.period)
+    job = Job(plan, ctx, as_of, tuple(inputs.schools))
+    outcomes = check_files(files, job, cache=_open_cache(cache_dir, plan, as_of, today), jobs=jobs, progress=progress)
     loaded: list[School] = []
-    for path in files:
-        school, found = load_school(path, ctx, list(inputs.schools))
-        problems.extend(found)
+    evaluated: dict[int, FileOutcome] = {}
+    for outcome in outcomes:
+        problems.extend(outcome.problems)
+        school = outcome.school()
         if school is not None:
             loaded.append(school)
+            evaluated[id(school)] = outcome
     schools, duplicates = unique_codes(loaded)
     problems.extend(duplicates)
     waivers, waiver_problems = load_waivers(inputs.waivers) if inputs.waivers else ([], [])
@@ -60,12 +74,21 @@ def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selecti
     chosen = [s for s in schools if selection.school(s)]
     wanted = {r.id for r in plan.rules if (not selection.sections or r.section in selection.sections)
               and (not selection.rules or r.id in selection.rules)}
-    results = [r for s in chosen for r in evaluate_school(plan, s, as_of, index) if r.rule in wanted]
+    rules = school_rules(plan)
+    results = [r for s in chosen for r in waive(evaluated[id(s)].results(rules), index, as_of) if r.rule in wanted]
     if selection.narrows_schools:
         files_shown = {s.file for s in chosen} | ({display_path(inputs.waivers)} if inputs.waivers else set())
         if selection.files is not None and not (selection.schools or selection.districts):
             files_shown |= selection.files  # a named file that is not a school at all still has its problems shown
         problems = [p for p in problems if p.location.file in files_shown]
     problems.sort()
-    targets = evaluate_targets(plan, schools, as_of)
+    targets = aggregate_targets(plan, [(s, evaluated[id(s)].facts) for s in schools])
     return CheckRun(plan, as_of, schools, results, problems, targets, [s.code for s in chosen])
+
+
+def _open_cache(folder: Path | None, plan: Plan, as_of: dt.date, today: dt.date) -> Cache | None:
+    if folder is None:
+        return None
+    cache = Cache(folder, context_parts(plan.digest, as_of.isoformat(), today.isoformat()))
+    cache.start()
+    return cache

@@ -1,0 +1,210 @@
+"""The per-record cache: what each input invalidates, and that a cached run is the same run.
+
+Hits and misses are counted by spying on `check_file` (one process), never by timing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
+
+import carework.cache as cache_module
+import carework.parallel as parallel
+from carework.config import Inputs
+from carework.model import CheckRun, Status
+from carework.pipeline import run_check
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
+
+RECORDS = 24
+
+
+class Counter:
+    """Counts the records actually checked (cache misses) by wrapping `check_file`."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.paths: list[Path] = []
+        original = parallel.check_file
+
+        def counting(path: Path, job: Any) -> Any:
+            self.paths.append(path)
+            return original(path, job)
+
+        monkeypatch.setattr(parallel, "check_file", counting)
+
+    def take(self) -> int:
+        count, self.paths = len(self.paths), []
+        return count
+
+
+@pytest.fixture()
+def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, Path, Counter]:
+    schools = tmp_path / "schools"
+    generate(RECORDS, schools, seed=11)
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(PLAN_FILE, plan)
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers: []\n", encoding="utf-8")
+    return schools, plan, waivers, Counter(monkeypatch)
+
+
+def check(schools: Path, plan: Path, waivers: Path | None, cache: Path | None, as_of: dt.date = AS_OF) -> CheckRun:
+    return run_check(Inputs((schools,), plan, waivers), as_of, TODAY, jobs=1, cache_dir=cache)
+
+
+def flat(run: CheckRun) -> Any:
+    return ([(r, r.location.path, r.found, r.expected, r.waiver) for r in run.results], run.problems, run.targets,
+            [(s.code, s.file, s.district, s.data) for s in run.schools])
+
+
+def first_gap(run: CheckRun) -> tuple[str, str]:
+    gap = next(r for r in run.results if r.status == Status.FAIL)
+    return gap.rule, gap.school
+
+
+def test_a_cached_run_is_the_same_run(setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
+    schools, plan, waivers, counter = setup
+    cold = check(schools, plan, waivers, tmp_path / "cache")
+    assert counter.take() == RECORDS
+    warm = check(schools, plan, waivers, tmp_path / "cache")
+    assert counter.take() == 0
+    uncached = check(schools, plan, waivers, None)
+    assert flat(cold) == flat(warm) == flat(uncached)
+
+
+def test_a_changed_record_is_checked_again_alone(setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
+    schools, plan, waivers, counter = setup
+    check(schools, plan, waivers, tmp_path / "cache")
+    counter.take()
+    record = sorted(schools.rglob("*.yaml"))[3]
+    record.write_text(record.read_text(encoding="utf-8").replace("\nreaders:", "\nreaders: []\nunused_readers:", 1),
+                      encoding="utf-8")
+    after = check(schools, plan, waivers, tmp_path / "cache")
+    assert counter.paths == [record]
+    assert flat(after) == flat(check(schools, plan, waivers, None))
+    assert any(p.location.file.endswith(record.name) and p.code == "unknown-field" for p in after.problems)
+
+
+def test_a_changed_plan_checks_every_record_again(setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
+    schools, plan, waivers, counter = setup
+    before = check(schools, plan, waivers, tmp_path / "cache")
+    counter.take()
+    plan.write_text(plan.read_text(encoding="utf-8").replace("    value: 2000\n", "    value: 9000000\n", 1), encoding="utf-8")
+    after = check(schools, plan, waivers, tmp_path / "cache")
+    assert counter.take() == RECORDS
+    failing = {r.school for r in after.results if r.rule == "S2-11" and r.status == Status.FAIL}
+    assert failing > {r.school for r in before.results if r.rule == "S2-11" and r.status == Status.FAIL}
+    assert flat(after) == flat(check(schools, plan, waivers, None))
+
+
+def test_a_changed_waiver_file_rechecks_nothing_yet_changes_the_results(
+        setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
+    schools, plan, waivers, counter = setup
+    before = check(schools, plan, waivers, tmp_path / "cache")
+    counter.take()
+    rule, school = first_gap(before)
+    waivers.write_text(f"waivers:\n  - {{rule: {rule}, school: {school}, reason: 整改中, approved_by: 市教育局, "
+                       f"expires: 2025-06-30}}\n", encoding="utf-8")
+    after = check(schools, plan, waivers, tmp_path / "cache")
+    assert counter.take() == 0, "waivers are applied to cached results, not part of their key"
+    waived = [r for r in after.results if r.status == Status.WAIVED]
+    assert [(r.rule, r.school) for r in waived] == [(rule, school)]
+    assert flat(after) == flat(check(schools, plan, waivers, None))
+
+
+def test_a_new_carework_version_checks_every_record_again(
+        setup: tuple[Path, Path, Path, Counter], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    schools, plan, waivers, counter = setup
+    check(schools, plan, waivers, tmp_path / "cache")
+    counter.take()
+    monkeypatch.setattr(cache_module, "code_digest", lambda: "99.0.0-another-build")
+    check(schools, plan, waivers, tmp_path / "cache")
+    assert counter.take() == RECORDS
+
+
+def test_the_as_of_date_is_part_of_the_key(setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
+    schools, plan, waivers, counter = setup
+    check(schools, plan, waivers, tmp_path / "cache")
+    counter.take()
+    earlier = check(schools, plan, waivers, tmp_path / "cache", as_of=dt.date(2024, 6, 30))
+    assert counter.take() == RECORDS
+    assert flat(earlier) == flat(check(schools, plan, waivers, None, as_of=dt.date(2024, 6, 30)))
+
+
+def test_a_torn_entry_is_a_miss(setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
+    schools, plan, waivers, counter = setup
+    cold = check(schools, plan, waivers, tmp_path / "cache")
+    counter.take()
+    entries = sorted((tmp_path / "cache").rglob("*.pickle"))
+    assert len(entries) == RECORDS
+    entries[0].write_bytes(entries[0].read_bytes()[:40])
+    entries[1].write_bytes(b"not a pickle")
+    assert flat(check(schools, plan, waivers, tmp_path / "cache")) == flat(cold)
+    assert counter.take() == 2
+
+
+def test_writes_leave_no_temporary_files_and_no_cache_means_none(
+        setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
+    schools, plan, waivers, _ = setup
+    check(schools, plan, waivers, None)
+    assert not (tmp_path / "cache").exists()
+    check(schools, plan, waivers, tmp_path / "cache")
+    assert not list((tmp_path / "cache").rglob("*.tmp"))
+    assert (tmp_path / "cache" / ".gitignore").read_text() == "*\n"
+
+
+def test_symbolic_links_are_never_cached(setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
+    schools, plan, waivers, counter = setup
+    real = sorted(schools.rglob("*.yaml"))[0]
+    moved = tmp_path / "elsewhere" / real.name
+    moved.parent.mkdir()
+    real.rename(moved)
+    real.symlink_to(moved)
+    check(schools, plan, waivers, tmp_path / "cache")
+    counter.take()
+    run = check(schools, plan, waivers, tmp_path / "cache")
+    assert counter.paths == [real], "a link's outcome depends on where it points, so it is always checked"
+    assert any(p.code == "outside-data" for p in run.problems)
+
+
+def test_old_contexts_are_pruned(setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
+    schools, plan, waivers, _ = setup
+    for day in range(1, cache_module.KEEP_CONTEXTS + 3):
+        check(schools, plan, waivers, tmp_path / "cache", as_of=dt.date(2024, 12, day))
+    contexts = [p for p in (tmp_path / "cache").iterdir() if p.is_dir()]
+    assert len(contexts) == cache_module.KEEP_CONTEXTS
+
+
+def test_the_cache_lives_outside_the_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("CAREWORK_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_module.default_root() == tmp_path / "xdg" / "carework"
+    monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache_module.default_root() == tmp_path / "mine"
+
+
+def test_the_command_uses_the_cache_unless_told_not_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from carework.cli import app
+
+    schools = tmp_path / "schools"
+    generate(3, schools)
+    monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    args = ["check", str(schools), "--plan", str(PLAN_FILE), "--as-of", "2024-12-31", "--format", "json"]
+    uncached = CliRunner().invoke(app, args + ["--no-cache"])
+    assert uncached.exit_code in (0, 3), uncached.output
+    assert not (tmp_path / "cache").exists()
+    cached = CliRunner().invoke(app, args)
+    assert len(list((tmp_path / "cache").rglob("*.pickle"))) == 3
+    again = CliRunner().invoke(app, args)
+    assert uncached.output == cached.output == again.output
+    assert "检查记录" not in again.output and "checking records" not in again.output  # no progress bar in a pipe
