@@ -1,4 +1,4 @@
-"""`carework report`: valid Markdown whatever the data, determinism, templates, errors."""
+"""`carework report` and `check --format markdown`: valid Markdown whatever the data, determinism, templates, errors."""
 
 from __future__ import annotations
 
@@ -94,6 +94,21 @@ def test_hostile_district_gets_a_safe_file_inside_the_output(hostile_repo: Path)
     city = (hostile_repo / "reports" / "city.md").read_text(encoding="utf-8")
     for name in districts:  # every district file is linked from the city summary, percent-encoded
         assert f"(districts/{quote(name)})" in city
+
+
+def test_check_markdown_format_survives_hostile_values(hostile_repo: Path) -> None:
+    code, out = invoke("check", "--as-of", AS_OF, "--format", "markdown")
+    assert code == 3
+    tables = check_markdown(out, "check --format markdown")
+    assert HOSTILE in {cell for table in tables for row in table.rows for cell in row}
+
+
+def test_check_output_to_a_markdown_file_picks_the_markdown_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(fixture_repo(tmp_path))
+    code, _ = invoke("check", "--as-of", AS_OF, "--output", "summary.md", "--lang", "en")
+    assert code == 3
+    text = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert text.startswith("## carework check: ") and check_markdown(text, "summary.md")
 
 
 # ---------------------------------------------------------------------------------------------------- determinism

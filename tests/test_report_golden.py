@@ -25,3 +25,11 @@ def test_reports_match_the_golden_files(lang: str, tmp_path: Path, monkeypatch: 
     compare_golden(produced, GOLDEN / lang)
 
 
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_check_markdown_format_matches_the_golden_file(lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(fixture_repo(tmp_path))
+    code, out = invoke("check", "--as-of", AS_OF, "--lang", lang, "--format", "markdown")
+    assert code == 3
+    check_markdown(out, f"check-summary.{lang}.md")
+    compare_golden({"check-summary.md": out.encode("utf-8")}, GOLDEN / f"check-{lang}")

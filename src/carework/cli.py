@@ -112,7 +112,7 @@ Lang = Literal["zh", "en"]
 FailOn = Literal["none", "advice", "warning", "error"]
 TextOrJson = Literal["text", "json"]
 #: `auto` and the keys of formats.FORMATS (a test keeps them equal).
-CheckFormat = Literal["auto", "text", "json", "github", "junit", "sarif"]
+CheckFormat = Literal["auto", "text", "json", "github", "junit", "sarif", "markdown"]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of messages: zh (default) or en.")]
 
 
@@ -125,7 +125,7 @@ def check(
     lang: LangOpt = "zh",
     fmt: Annotated[CheckFormat, typer.Option(
         "--format", help="Output format. auto: github annotations under GitHub Actions, else text (colour on a terminal; "
-                         "NO_COLOR turns it off); with --output, chosen by the file's suffix (.sarif, .xml, .json).")] = "auto",
+                         "NO_COLOR turns it off); with --output, chosen by the file's suffix (.sarif, .xml, .json, .md).")] = "auto",
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write the format to this file (atomically); the terminal still gets the text.")] = None,
     baseline: Annotated[Optional[Path], typer.Option(
@@ -240,7 +240,7 @@ def _format_for_file(path: Path) -> str:
     name = path.name.lower()
     if name.endswith((".sarif", ".sarif.json")):
         return "sarif"
-    return {".xml": "junit", ".json": "json"}.get(path.suffix.lower(), "text")
+    return {".xml": "junit", ".json": "json", ".md": "markdown"}.get(path.suffix.lower(), "text")
 
 
 def _write_atomic(path: Path, text: str) -> None:

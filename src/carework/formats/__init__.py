@@ -6,6 +6,7 @@ from carework.formats.base import Format, FormatOptions
 from carework.formats.github import GithubFormat
 from carework.formats.json import JsonFormat
 from carework.formats.junit import JunitFormat
+from carework.formats.markdown import MarkdownFormat
 from carework.formats.sarif import SarifFormat
 from carework.formats.text import TextFormat
 
@@ -15,6 +16,7 @@ FORMATS: dict[str, type[Format]] = {
     "github": GithubFormat,
     "junit": JunitFormat,
     "sarif": SarifFormat,
+    "markdown": MarkdownFormat,
 }
 
 __all__ = ["FORMATS", "Format", "FormatOptions"]
