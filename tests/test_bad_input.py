@@ -22,6 +22,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +77,12 @@ def make_crlf_with_error(root: Path) -> None:
     (_schools(root) / "CRLF-001.yaml").write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
 
 
+def make_line_separator(root: Path) -> None:
+    """A name pasted from a web page with an invisible U+2028 in it: YAML counts it as a line break, editors do not."""
+    text = MINIMAL.format(code="LS-001").replace("云溪市实验小学", "云溪市\u2028实验小学") + "office:\n  dedicated: 是\n"
+    (_schools(root) / "LS-001.yaml").write_text(text, encoding="utf-8")
+
+
 def make_binary(root: Path) -> None:
     """A picture saved with a .yaml name."""
     (_schools(root) / "BIN-001.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
@@ -124,6 +132,7 @@ MAKERS: dict[str, Callable[[Path], None]] = {
     "gb18030": make_gb18030,
     "bom-crlf": make_bom_crlf,
     "crlf-with-error": make_crlf_with_error,
+    "line-separator": make_line_separator,
     "binary": make_binary,
     "control-character": make_control_character,
     "huge": make_huge,
@@ -151,12 +160,13 @@ def good_record() -> str:
     return text.replace("code: BASE-001", f"code: {GOOD}", 1)
 
 
-def lay_out(case: str, root: Path) -> dict[str, Any]:
-    """Build the case's data repository under `root`; returns its expectations."""
+def lay_out(case: str, root: Path, good: bool = True) -> dict[str, Any]:
+    """Build the case's data repository under `root` (with the good record unless `good` is false); returns its
+    expectations."""
     folder = CORPUS / case
     expect = yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))
     _schools(root).mkdir(parents=True)
-    if expect.get("good", True):
+    if good:
         (_schools(root) / f"{GOOD}.yaml").write_text(good_record(), encoding="utf-8")
     for path in sorted(folder.iterdir()):
         if path.name == "expect.yaml" or not path.is_file():
@@ -223,7 +233,7 @@ def test_bad_input_case(case: str, repo: Path) -> None:
         for w in wanted:
             assert re.search(rf"^  {re.escape(w['file'])}:{w['line']}:\d+: ", err, re.M), w
     else:  # the other files are still checked
-        assert GOOD in checked or not expect.get("good", True)
+        assert GOOD in checked
 
     if any("words_en" in w for w in wanted):
         code_en, problems_en, _, _ = run_case(case, repo, "en")
@@ -252,3 +262,72 @@ def test_unsafe_tags_run_nothing(repo: Path) -> None:
     lay_out("tag-python-object-apply", repo)
     invoke(repo)
     assert not (repo / "pwned").exists()
+
+
+# --- the whole CLI over the whole corpus -------------------------------------------------------------------------
+
+def commands_there_are() -> set[str]:
+    return {c.name or (c.callback.__name__ if c.callback else "") for c in cli.app.registered_commands}
+
+
+def test_the_whole_cli_over_the_whole_corpus_prints_no_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every case laid out at once; `check` in every format and language, and `report` when it exists, over all the
+    record folders together; `check`, `rules`, `explain` (and `report`) against every hostile plan and configuration."""
+    from carework.formats import FORMATS
+
+    monkeypatch.setattr(cli, "_today", lambda: TODAY)
+    monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "cache"))
+    roots = {case: tmp_path / "cases" / case for case in CASES}
+    for case, root in roots.items():
+        root.mkdir(parents=True)
+        lay_out(case, root, good=False)
+    refused = {case for case, root in roots.items() if (root / "plan.yaml").exists() or (root / "carework.yaml").exists()}
+    folders = [str(roots[case] / "data" / "schools") for case in CASES if case not in refused]
+    monkeypatch.chdir(tmp_path)
+
+    runs = [["check", *folders, "--plan", str(PLAN_FILE), "--as-of", AS_OF, "--format", name, "--lang", lang]
+            for name in FORMATS for lang in (("zh", "en") if name in ("text", "json") else ("zh",))]
+    if "report" in commands_there_are():
+        runs.append(["report", *folders, "--plan", str(PLAN_FILE), "--as-of", AS_OF, "--out", str(tmp_path / "reports")])
+    for args in runs:
+        result = runner.invoke(cli.app, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args[0], args[-4:], result.exception)
+        assert result.exit_code == 3, (args[0], args[-4:], result.stderr[-2000:])
+        assert "Traceback" not in result.output
+
+    for case in sorted(refused):
+        monkeypatch.chdir(roots[case])
+        plan = ["--plan", "plan.yaml"] if (roots[case] / "plan.yaml").exists() else []
+        runs = [["check", "--as-of", AS_OF, *plan], ["rules", *plan], ["explain", "S2-06", *plan]]
+        if "report" in commands_there_are():
+            runs.append(["report", "--as-of", AS_OF, "--out", str(tmp_path / "refused-reports"), *plan])
+        for args in runs:
+            result = runner.invoke(cli.app, args)
+            assert result.exception is None or isinstance(result.exception, SystemExit), (case, args, result.exception)
+            expected = 0 if case == "plan-valid-mini-plan" else 2
+            assert result.exit_code == expected, (case, args, result.output)
+            assert "Traceback" not in result.output
+
+
+def test_a_real_process_over_the_corpus_prints_no_traceback(tmp_path: Path) -> None:
+    """The console as a person has it: strict UTF-8 on stdout, rich output, the console entry point."""
+    folders = []
+    for case in CASES:
+        root = tmp_path / case
+        root.mkdir()
+        lay_out(case, root, good=False)
+        if not (root / "plan.yaml").exists() and not (root / "carework.yaml").exists():
+            folders.append(str(root / "data" / "schools"))
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "CAREWORK_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "carework", "check", *folders, "--plan", str(PLAN_FILE),
+                           "--as-of", AS_OF], cwd=tmp_path, env=env, capture_output=True, check=False)
+    assert done.returncode == 3, done.stderr.decode("utf-8", "replace")[-2000:]
+    assert b"Traceback" not in done.stdout + done.stderr
+
+
+def test_the_readme_documents_the_limits_carework_enforces() -> None:
+    readme = (CORPUS.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Limits"):]
+    assert f"{DEFAULT_LIMITS.max_bytes:,} bytes" in section
+    assert f"{DEFAULT_LIMITS.max_depth} levels" in section
+    assert f"{DEFAULT_LIMITS.max_nodes:,}" in section

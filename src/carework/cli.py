@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import sys
 import tempfile
+import traceback
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from pathlib import Path
@@ -458,11 +459,12 @@ def main() -> None:
         raise SystemExit(130) from None
     except Exception as exc:  # the last line of defence; --debug shows the traceback
         if "--debug" in sys.argv[1:]:
-            raise
+            traceback.print_exc()
+            raise SystemExit(int(ExitCode.INTERNAL)) from None
+        what = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]  # one line, whatever the exception says
         typer.echo(
-            f"carework 内部错误 / internal error: {type(exc).__name__}: {exc}\n"
-            "这是 carework 的缺陷，不是您的数据的问题。请带上 --debug 重新运行，把输出附在问题报告中。\n"
-            "This is a bug in carework, not in your data: re-run with --debug and attach the output to a bug report.",
+            f"carework 内部错误 / internal error: {what} — 这是 carework 的缺陷，不是您的数据的问题：请带上 --debug 重新运行，"
+            "把输出附在问题报告中 / a bug in carework, not in your data: re-run with --debug and attach the output to a bug report",
             err=True,
         )
         raise SystemExit(int(ExitCode.INTERNAL)) from None

@@ -42,6 +42,7 @@ DEFAULT_LIMITS = Limits()
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _SAFE = yaml.constructor.SafeConstructor()
+_INVISIBLE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
 #: Control characters other than tab and newline: YAML's reader refuses them raw, but "\e" or "\x1b" escapes get through.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -128,6 +129,10 @@ def decode(raw: bytes, display: str) -> str:
 
 def parse(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Parse one YAML document into plain Python values with the position of every key and item."""
+    # YAML also breaks lines at U+0085, U+2028 and U+2029 (pasted in from web pages and Word); editors do not, so
+    # every line number after one would be off. They become spaces: line numbers are the ones people see.
+    if any(char in text for char in "\x85\u2028\u2029"):
+        text = text.translate(_INVISIBLE_BREAKS)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.reader.ReaderError as exc:  # a control character; libyaml counts bytes, so find the character itself
