@@ -9,10 +9,12 @@ A case folder holds the bad files and an `expect.yaml`:
     make: gb18030                            # optional: a maker below writes files git cannot carry faithfully
 
 Files are laid out as a data repository: `plan.yaml` is passed with `--plan`, `carework.yaml` sits at the root,
-`waivers.yaml` becomes `data/waivers.yaml`, and every other file goes into `data/schools/`, next to a good record
-`GOOD-001.yaml` that must still be checked. `words` must appear in the Chinese message or fix; `words_en` (optional)
+`waivers.yaml` becomes `data/waivers.yaml`, templates (`*.j2`) go into `templates/` and make the case run
+`carework report --templates templates` instead of `check`, and every other file goes into `data/schools/`, next to
+a good record `GOOD-001.yaml` that must still be checked. `words` must appear in the Chinese message or fix; `words_en` (optional)
 in the English ones. Exit 2 (a refused plan or configuration) checks no school, so there the problems are read from
-the one-line-per-problem refusal and from the loader that produced it.
+the one-line-per-problem refusal and from the loader that produced it; a template is refused in one line
+(`模板出错 / template error: FILE:LINE: message`), given the code `template` here.
 """
 
 from __future__ import annotations
@@ -172,15 +174,18 @@ def lay_out(case: str, root: Path, good: bool = True) -> dict[str, Any]:
         if path.name == "expect.yaml" or not path.is_file():
             continue
         target = root / SPECIAL.get(path.name, f"data/schools/{path.name}")
+        if path.suffix == ".j2":
+            target = root / "templates" / path.name
+            target.parent.mkdir(exist_ok=True)
         shutil.copyfile(path, target)
     if expect.get("make"):
         MAKERS[expect["make"]](root)
     return expect
 
 
-def invoke(root: Path, *args: str) -> tuple[int, str, str]:
+def invoke(root: Path, *args: str, command: str = "check") -> tuple[int, str, str]:
     plan = ["--plan", "plan.yaml"] if (root / "plan.yaml").exists() else ["--plan", str(PLAN_FILE)]
-    result = runner.invoke(cli.app, ["check", "--as-of", AS_OF, *plan, *args])
+    result = runner.invoke(cli.app, [command, "--as-of", AS_OF, *plan, *args])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError("carework crashed") from result.exception
     return result.exit_code, result.stdout, result.stderr
@@ -202,7 +207,15 @@ def found_in_refusal(root: Path, lang: str) -> list[Found]:
     return []
 
 
+def found_in_template_refusal(err: str) -> list[Found]:
+    return [Found(m["file"], int(m["line"]), "template", m["message"])
+            for m in re.finditer(r"template error: (?P<file>[^:\n]+):(?P<line>\d+): (?P<message>.*)", err)]
+
+
 def run_case(case: str, root: Path, lang: str) -> tuple[int, list[Found], set[str], str]:
+    if (root / "templates").is_dir():
+        code, _, err = invoke(root, "--templates", "templates", "--out", "reports", "--lang", lang, command="report")
+        return code, found_in_template_refusal(err), set(), err
     code, out, err = invoke(root, "--format", "json", "--lang", lang)
     if code == 2:
         return code, found_in_refusal(root, lang), set(), err
@@ -231,7 +244,7 @@ def test_bad_input_case(case: str, repo: Path) -> None:
         assert p.line >= 1 and p.file
     if code == 2:  # the refusal names the file and line of every problem, one line each
         for w in wanted:
-            assert re.search(rf"^  {re.escape(w['file'])}:{w['line']}:\d+: ", err, re.M), w
+            assert re.search(rf"(^  |template error: ){re.escape(w['file'])}:{w['line']}:", err, re.M), w
     else:  # the other files are still checked
         assert GOOD in checked
 
@@ -257,11 +270,20 @@ def test_the_corpus_is_big_enough_and_every_maker_is_used() -> None:
     assert set(MAKERS) <= used
 
 
-def test_unsafe_tags_run_nothing(repo: Path) -> None:
-    """`!!python/object/apply:os.system` is refused before anything is constructed: the command never runs."""
-    lay_out("tag-python-object-apply", repo)
-    invoke(repo)
+HOSTILE = [case for case in CASES if any("touch pwned" in p.read_text(encoding="utf-8") for p in (CORPUS / case).iterdir())]
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_hostile_input_runs_nothing(case: str, repo: Path) -> None:
+    """`!!python/object/apply:os.system`, `__import__('os')` in a rule, `os.popen` from a template: refused before
+    anything runs — the command `touch pwned` never creates its file."""
+    lay_out(case, repo)
+    run_case(case, repo, "zh")
     assert not (repo / "pwned").exists()
+
+
+def test_the_hostile_cases_are_there() -> None:
+    assert {"tag-python-object-apply", "plan-import", "plan-unsafe-tag", "template-globals-walk"} <= set(HOSTILE)
 
 
 # --- the whole CLI over the whole corpus -------------------------------------------------------------------------
@@ -278,10 +300,12 @@ def test_the_whole_cli_over_the_whole_corpus_prints_no_traceback(tmp_path: Path,
     monkeypatch.setattr(cli, "_today", lambda: TODAY)
     monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "cache"))
     roots = {case: tmp_path / "cases" / case for case in CASES}
+    templated = {case for case in CASES if any(p.suffix == ".j2" for p in (CORPUS / case).iterdir())}
     for case, root in roots.items():
         root.mkdir(parents=True)
-        lay_out(case, root, good=False)
-    refused = {case for case, root in roots.items() if (root / "plan.yaml").exists() or (root / "carework.yaml").exists()}
+        lay_out(case, root, good=case in templated)  # a template is only rendered for a school
+    refused = templated | {case for case, root in roots.items()
+                           if (root / "plan.yaml").exists() or (root / "carework.yaml").exists()}
     folders = [str(roots[case] / "data" / "schools") for case in CASES if case not in refused]
     monkeypatch.chdir(tmp_path)
 
@@ -301,6 +325,8 @@ def test_the_whole_cli_over_the_whole_corpus_prints_no_traceback(tmp_path: Path,
         runs = [["check", "--as-of", AS_OF, *plan], ["rules", *plan], ["explain", "S2-06", *plan]]
         if "report" in commands_there_are():
             runs.append(["report", "--as-of", AS_OF, "--out", str(tmp_path / "refused-reports"), *plan])
+        if case in templated:
+            runs = [["report", "--as-of", AS_OF, "--plan", str(PLAN_FILE), "--templates", "templates", "--out", "reports"]]
         for args in runs:
             result = runner.invoke(cli.app, args)
             assert result.exception is None or isinstance(result.exception, SystemExit), (case, args, result.exception)
