@@ -34,8 +34,8 @@ def run(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProces
 def _environment(cwd: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT", "GITHUB_ACTIONS"))}
     env.update(GIT_AUTHOR_NAME="carework", GIT_AUTHOR_EMAIL="carework@example.invalid", GIT_COMMITTER_NAME="carework",
-               GIT_COMMITTER_EMAIL="carework@example.invalid", GIT_CONFIG_NOSYSTEM="1", HOME=str(cwd.parent / "home"),
-               PRE_COMMIT_HOME=str(cwd.parent / "pre-commit-cache"))
+               GIT_COMMITTER_EMAIL="carework@example.invalid", GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull,
+               PRE_COMMIT_HOME=str(cwd.parent / "pre-commit-cache"))  # HOME stays: pip's own settings live there
     return env
 
 
@@ -50,7 +50,6 @@ def git_repo(folder: Path) -> str:
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """carework as it is in this checkout, committed to a git repository of its own."""
     base = tmp_path_factory.mktemp("precommit")
-    (base / "home").mkdir()
     source = base / "carework"
     for name in SHIPPED:
         src, dst = ROOT / name, source / name
