@@ -41,16 +41,17 @@ class GithubFormat(Format):
     name = "github"
 
     def render(self, run: CheckRun) -> str:
-        lines = [self.gap(r, run) for r in run.results if r.status == Status.FAIL]
+        names = {s.code: s.name for s in run.schools}
+        lines = [self.gap(r, run, names) for r in run.results if r.status == Status.FAIL]
         lines += [self.problem(p) for p in run.problems]
         return "".join(line + "\n" for line in lines) + ("\n" if lines else "") + self.summary(run)
 
-    def gap(self, result: Result, run: CheckRun) -> str:
+    def gap(self, result: Result, run: CheckRun, names: dict[str, str]) -> str:
         lang = self.options.lang
         rule = run.plan.rule(result.rule)
         title = rule.title.get(lang) if rule else ""
         severity = SEVERITY_LABELS[result.severity][0 if lang == "zh" else 1]
-        school = next((s.name for s in run.schools if s.code == result.school), result.school)
+        school = names.get(result.school, result.school)
         heading = f"{result.rule} [{severity}] {title}"
         body = f"{school}（{result.school}）：{result.message(lang)}" if lang == "zh" else \
             f"{school} ({result.school}): {result.message(lang)}"
