@@ -311,8 +311,25 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str, limits: 
     if "nesting depth" in what:  # libyaml's own limit on flow nesting, far above ours
         return _problem(display, line, col, "too-deep", "嵌套层级过深", "nesting is too deep",
                         f"记录的嵌套不应超过 {limits.max_depth} 层", f"records nest at most {limits.max_depth} levels")
-    return _problem(display, line, col, "yaml-syntax", f"YAML 格式错误：{what}", f"YAML syntax error: {what}",
+    said = next((zh for pattern, zh in _PARSER_PROBLEMS if re.search(pattern, f"{what} {exc.context or ''}")), what)
+    return _problem(display, line, col, "yaml-syntax", f"YAML 格式错误：{said}", f"YAML syntax error: {what}",
                     "检查这一行和上一行的缩进、冒号和引号", "check indentation, colons and quotes on this line and the one before")
+
+
+#: The parser's problems (libyaml's and PyYAML's wording) said in Chinese, for people who do not read YAML's English.
+_PARSER_PROBLEMS = (
+    (r"',' or '\]'", "方括号 [ ] 列表没有闭合，或各项之间缺少英文逗号“,”"),
+    (r"',' or '}'", "花括号 { } 没有闭合，或各项之间缺少英文逗号“,”"),
+    (r"end of stream.*quoted scalar", "引号没有闭合：到文件末尾也没有找到配对的引号"),
+    (r"end of stream", "文件意外结束：引号或括号没有闭合"),
+    (r"mapping values are not allowed", "这里不能出现“键: 值”：检查缩进是否对齐；文字本身含有“: ”时请给整段文字加引号"),
+    (r"expected key|expected <block end>", "缩进没有对齐（同一层的键要左对齐），或一个值后面多写了内容"),
+    (r"expected ':'", "缺少英文冒号“:”（键后要写“: ”），或上一行的引号、括号没有闭合"),
+    (r"undefined alias", "使用了没有定义的 * 别名（* 后面的名字要先用 & 定义）"),
+    (r"cannot start any token", "这个字符（如 @、`、%）不能作为值的开头：请给这段文字加引号"),
+    (r"unknown escape character", "双引号里的反斜杠 \\ 转义无效：改用单引号，或删掉反斜杠"),
+    (r"'-' indicator", "列表项的缩进不一致，或列表后面直接写了键"),
+)
 
 
 def _input_method_slip(text: str, error: tuple[int, int]) -> tuple[tuple[int, int], str, str, str, str] | None:
