@@ -5,11 +5,11 @@ repository on purpose: entries are pickles, and a cache inside the repository co
 pull request) and then loaded by CI. `carework check --no-cache` neither reads nor writes it.
 
 What decides an entry: one folder per *context* — the plan file's digest, carework's version and a digest of its
-own source, the as-of date, today's date (dates after today are errors), the Python and PyYAML versions and whether
-libyaml is used — and inside it one file per record, named by a digest of the record's bytes and the path it is
-shown under (results and problems carry it). Waivers are not part of any key: they are applied to cached results
-afterwards, so editing the waiver file re-checks nothing. Symbolic links are never cached (whether they may be read
-depends on where they point, not on their bytes).
+own source, the as-of date, today's date (dates after today are errors), the Python, PyYAML and yaml-rs versions,
+and whether libyaml and the yaml-rs fast path are used — and inside it one file per record, named by a digest of the
+record's bytes and the path it is shown under (results and problems carry it). Waivers are not part of any key: they
+are applied to cached results afterwards, so editing the waiver file re-checks nothing. Symbolic links are never
+cached (whether they may be read depends on where they point, not on their bytes).
 
 Writes are atomic (a temporary file renamed into place), so a crash or two concurrent runs never leave a torn entry;
 an unreadable entry is a miss. Only the few most recently used contexts are kept.
@@ -55,8 +55,10 @@ def code_digest() -> str:
 
 def context_parts(plan_digest: str, as_of: str, today: str, code: str | None = None) -> dict[str, str]:
     """Everything besides a record's own bytes that decides its outcome."""
+    from carework.fastload import YAML_RS
     from carework.loader import HAVE_LIBYAML
 
+    fast = YAML_RS is not None and os.environ.get("CAREWORK_PARSER") != "pyyaml"
     return {
         "carework": code or code_digest(),
         "plan": plan_digest,
@@ -64,6 +66,7 @@ def context_parts(plan_digest: str, as_of: str, today: str, code: str | None = N
         "today": today,
         "python": platform.python_version(),
         "pyyaml": f"{yaml.__version__}{'+libyaml' if HAVE_LIBYAML else ''}",
+        "yaml-rs": str(YAML_RS) if fast else "off",
     }
 
 

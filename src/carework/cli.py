@@ -160,6 +160,15 @@ def _progress_wanted(options: CheckOptions) -> bool:
     return wanted(machine_format=FORMATS[shown].machine or os.environ.get("GITHUB_ACTIONS") == "true")
 
 
+def _libyaml_notice() -> None:
+    """One line on standard error when PyYAML runs without libyaml: checks still work, several times slower."""
+    from carework.loader import HAVE_LIBYAML
+
+    if not HAVE_LIBYAML:
+        typer.echo("注意：PyYAML 未使用 libyaml，读取记录会慢几倍 / note: PyYAML is running without libyaml, so reading "
+                   "records is several times slower", err=True)
+
+
 def _run_check(options: CheckOptions, use_cache: bool = True) -> ExitCode:
     from carework.baseline import BaselineError, compare, describe, load_baseline, only_new
     from carework.changed import GitError, changed_records, focus
@@ -170,6 +179,7 @@ def _run_check(options: CheckOptions, use_cache: bool = True) -> ExitCode:
     from carework.plan import PlanError
     from carework.records import display_path
 
+    _libyaml_notice()
     cwd = Path.cwd()
     try:
         inputs = resolve([], options.plan, options.waivers, cwd)

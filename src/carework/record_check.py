@@ -96,7 +96,7 @@ def check_file(path: Path, job: Job) -> FileOutcome:
     scope = school_scope(job.plan, school, job.as_of)
     compact = tuple((r.status.value, r.location.line, r.location.column, r.found, r.expected, r.message_zh, r.message_en)
                     for r in evaluate_school(job.plan, school, job.as_of, {}, scope))
-    marks = school.document.marks
+    code, root = school.locate(("code",)), school.locate(())
     card: SchoolCard = (school.code, school.name, school.district, school.kind, school.ownership,
-                        school.data.get("quality"), marks.get(("code",)), marks.get(()))
+                        school.data.get("quality"), (code.line, code.column), (root.line, root.column))
     return FileOutcome(school.file, tuple(problems), card, compact, target_facts(job.plan, school, scope))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from carework.loader import DEFAULT_LIMITS, Document, Limits, YamlError, load_file
+from carework.fastload import load_record
+from carework.loader import DEFAULT_LIMITS, Document, Limits, YamlError
 from carework.model import School
 from carework.problems import Location, Problem
 from carework.record_schema import SCHOOL
@@ -63,7 +64,7 @@ def load_school(path: Path, ctx: Context, roots: list[Path], limits: Limits = DE
                               "把记录文件本身放进数据文件夹，不要用指向别处的链接",
                               "put the record itself in the data folder, not a link to elsewhere")]
     try:
-        doc = load_file(path, display, limits)
+        doc = load_record(path, display, limits)
     except YamlError as exc:
         return None, [exc.problem]
     checked = validate(doc, SCHOOL, ctx)

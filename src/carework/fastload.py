@@ -1,0 +1,386 @@
+"""A fast path for loading school records: yaml-rs (Rust) for the values, line numbers only when a finding needs them.
+
+PyYAML with libyaml (`loader.parse`) stays the reference: it composes every node with its position, and that is most
+of a check's time. Here a record is loaded with yaml-rs, about ten times faster, but only when its text is plain
+enough that the two must agree; anything else — YAML 1.1 booleans (`yes`, `on`), octal or sexagesimal numbers,
+quoted dates, tags, anchors, merge keys, block scalars, several documents, tabs, control characters, duplicate keys
+(yaml-rs refuses them) or any value PyYAML would read as something other than text — goes to PyYAML as before,
+which also gives every error message and position. `tests/test_fastload.py` proves both give the same values and the
+same locations on the sample city, the generated records and every bad-input case.
+
+Locations come from a cheap index of the lines of top-level keys and of the keys of top-level block mappings —
+where every rule's finding points — checked against the parsed keys before it is trusted. A location deeper than
+that (a validation problem inside a list item, say) composes the file with PyYAML once, on demand: only files with
+such findings pay for a second parse.
+
+`CAREWORK_PARSER=pyyaml` turns the fast path off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from carework.loader import DEFAULT_LIMITS, Document, Limits, Path_, parse, read_text
+from carework.problems import Location
+
+try:  # an optional speed-up: without it every record takes the PyYAML path
+    import yaml_rs
+
+    YAML_RS: str | None = getattr(yaml_rs, "__version__", "present")
+except ImportError:  # pragma: no cover - depends on the platform's wheels
+    yaml_rs = None  # type: ignore[assignment]
+    YAML_RS = None
+
+# Text the two parsers may read differently, or that only PyYAML reports precisely; each is kept simple, since a
+# single pattern with many alternatives costs milliseconds on 6 KB of Chinese text.
+_ODD_CHARACTER = re.compile("[^\x0A\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD\U00010000-\U0010FFFF]")
+_RISKY = (
+    _ODD_CHARACTER,  # tabs, CR, control characters, line breaks editors do not show, a BOM inside
+    # tags, anchors, aliases, block scalars and indicators where a value starts (the character first: much faster)
+    re.compile(r"[!&*|>@`%?:](?<=[\s\[{,][!&*|>@`%?:])"),
+    re.compile(r"[\[{,]\s*-(?:[\s,\[\]{}]|$)", re.MULTILINE),  # a lone dash inside brackets
+    re.compile(r"[\"'][0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"),  # quoted dates (yaml-rs reads them as dates)
+)
+_RISKY_TEXT = ("\\", "<<", "\n---", "\n...")  # escapes, merge keys, several documents
+#: Where a value may start with a sign, a dot, an underscore or a digit; each is then matched against `_ODD_NUMBER`.
+_NUMBER_START = re.compile(r"[-+._0-9](?<=[\s\[{,][-+._0-9])")
+#: Numbers YAML 1.1 reads differently: leading zeros, 0o/0b/0x, underscores, sexagesimal, exponents, a bare dot.
+_ODD_NUMBER = re.compile(r"[-+]?(?:0[0-9_]|0[oObBxX]|\.[0-9]|[0-9.]*_|[0-9][0-9_]*:[0-9]|[0-9][0-9_.]*[eE][-+]?[0-9])")
+#: A colon not followed by a space: YAML 1.1 refuses it inside brackets (found by `_colon_in_brackets`).
+_TIGHT_COLON = re.compile(r":(?!\s)")
+_RISKY_FIRST = frozenset("!&*|>@`%?:")
+_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+_STR = "tag:yaml.org,2002:str"
+#: First characters of the texts PyYAML might read as something else ("" included: an empty text is null).
+_RESOLVED_FIRST = frozenset(_RESOLVERS)
+_KEY = re.compile(r"([^\s#'\"\[\]{},&*!|>%@`\-?:][^#]*?|[\-?:][^\s#'\"][^#]*?)[ ]*:(?:[ ]|$)")
+
+
+class LazyDocument(Document):
+    """A Document that reads positions from the layout of its lines, level by level, as locations are asked for.
+
+    The first location reads the top-level keys and the keys of top-level mappings (where rules point); a location
+    inside a list or deeper reads just that part; only what the line reading cannot follow composes the whole file
+    with PyYAML (`complete`).
+    """
+
+    def __init__(self, file: str, value: Any, text: str, limits: Limits) -> None:
+        super().__init__(file, value, {})
+        self._text = text
+        self._limits = limits
+        self._index: _Index | None = None
+        self._complete = False
+
+    def locate(self, path: Path_) -> Location:
+        if not self._complete:
+            if self._index is None:
+                self._index = _Index(self._text, self.value)
+            mark = self._index.find(self.value, tuple(path))
+            if mark is not None:
+                return Location(self.file, mark[0], mark[1], tuple(path))
+            self.complete()
+        return super().locate(path)
+
+    def complete(self) -> None:
+        """Compose the file with PyYAML for every position (the same table `loader.parse` builds)."""
+        if not self._complete:
+            self.marks = parse(self._text, self.file, self._limits).marks
+            self._complete = True
+
+
+def load_record(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read and parse one record: the fast path when it is safe, else `loader.parse`; raises loader.YamlError."""
+    text = read_text(path, display, limits)
+    return fast_parse(text, display, limits) or parse(text, display, limits)
+
+
+def fast_parse(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> LazyDocument | None:
+    """The document through yaml-rs, or None when the text needs PyYAML (see the module's docstring)."""
+    if yaml_rs is None or os.environ.get("CAREWORK_PARSER") == "pyyaml":
+        return None
+    if (text[:1] in _RISKY_FIRST or text.startswith(("---", "...")) or any(part in text for part in _RISKY_TEXT)
+            or any(p.search(text) for p in _RISKY) or _colon_in_brackets(text) or _odd_number(text)):
+        return None
+    try:
+        value = yaml_rs.loads(text)
+    except Exception:  # any refusal: PyYAML says precisely what and where
+        return None
+    if not isinstance(value, dict) or not _plain(value, limits):
+        return None
+    return LazyDocument(display, value, text, limits)
+
+
+def _odd_number(text: str) -> bool:
+    if _ODD_NUMBER.match(text):
+        return True
+    return any(_ODD_NUMBER.match(text, m.start()) for m in _NUMBER_START.finditer(text))
+
+
+def _colon_in_brackets(text: str) -> bool:
+    """A colon not followed by a space after an opening bracket on its line (rare, so found colon first)."""
+    for match in _TIGHT_COLON.finditer(text):
+        before = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
+        if "[" in before or "{" in before:
+            return True
+    return False
+
+
+def _plain(root: Any, limits: Limits) -> bool:
+    """Whether every value is one PyYAML reads the same, within the limits (the caller then trusts yaml-rs)."""
+    count = 0
+    stack: list[tuple[Any, int]] = [(root, 0)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > limits.max_nodes or depth > limits.max_depth:
+            return False
+        kind = type(value)
+        if kind is str:
+            if value[:1] in _RESOLVED_FIRST and not _text(value):
+                return False
+        elif kind is dict:
+            for key, child in value.items():
+                if type(key) is not str or (key[:1] in _RESOLVED_FIRST and not _text(key)):
+                    return False
+                stack.append((child, depth + 1))
+        elif kind is list:
+            stack.extend((child, depth + 1) for child in value)
+        elif kind is int:
+            if value.bit_length() >= 13_000:  # Python refuses to read integers of over 4,300 digits; PyYAML reports them
+                return False
+        elif kind not in (float, bool, dt.date, type(None)):
+            return False  # datetimes (time zones differ) and anything unforeseen
+    return True
+
+
+def _text(value: str) -> bool:
+    """False when PyYAML would read this text, were it unquoted, as something else (a YAML 1.1 boolean, say)."""
+    for tag, pattern in _RESOLVERS.get(value[:1], ()):
+        if pattern.match(value):
+            return tag == _STR
+    return True
+
+
+def _exists(value: Any, path: Path_) -> bool:
+    for part in path:
+        if isinstance(value, dict) and isinstance(part, str) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and type(part) is int and 0 <= part < len(value):
+            value = value[part]
+        else:
+            return False
+    return True
+
+
+#: Lines `start` to `end` (exclusive) of a file, with the first one read as the given text when not None.
+Region = tuple[int, int, "str | None"]
+
+
+class _Index:
+    """Reads where each key and item starts from the layout of the lines, checked against the parsed value.
+
+    Records are written in block mappings and sequences and in flow collections that fit on one line; that is all
+    this reading follows. A mapping's positions are kept only when the keys read from the lines are exactly the
+    parsed keys, in order, and a sequence's only when it has as many items; anything else (a scalar spread over
+    lines, a flow collection over several lines, a quoted key) is left out, and a location inside it is found by
+    composing the file with PyYAML after all. The first reading stops at the keys of top-level mappings; what lies
+    below is kept `pending` and read when a location inside it is asked for.
+    """
+
+    def __init__(self, text: str, value: Any) -> None:
+        self.lines = text.split("\n")
+        self.marks: dict[Path_, tuple[int, int]] = {}
+        self.pending: dict[Path_, tuple[Any, Region, int] | tuple[Any, int, int]] = {}
+        self.shallow = True
+        for n, line in enumerate(self.lines):
+            stripped = line.lstrip(" ")
+            if stripped and not stripped.startswith("#"):
+                indent = len(line) - len(stripped)
+                self.marks[()] = (n + 1, indent + 1)
+                self.block(value, (), (n, len(self.lines), None), indent)
+                break
+        self.shallow = False
+
+    def find(self, value: Any, path: Path_) -> tuple[int, int] | None:
+        """The position `Document.locate` gives for `path` (its nearest existing ancestor's), or None if unknown."""
+        probe = path
+        while probe and not _exists(value, probe):
+            probe = probe[:-1]
+        while probe not in self.marks:
+            reading = max((p for p in self.pending if probe[:len(p)] == p), key=len, default=None)
+            if reading is None:
+                return None
+            work = self.pending.pop(reading)
+            if isinstance(work[1], tuple):
+                self.block(work[0], reading, work[1], work[2])  # type: ignore[arg-type]
+            else:
+                self.flow(work[0], reading, work[1], work[2])  # type: ignore[arg-type]
+        return self.marks[probe]
+
+    def block(self, node: Any, path: Path_, region: Region, indent: int) -> None:
+        """`node` written in block style in `region`, its entries at `indent`."""
+        is_list = isinstance(node, list)
+        if self.shallow and (is_list or len(path) >= 2):
+            self.pending[path] = (node, region, indent)
+            return
+        entries: list[tuple[int, str]] = []
+        bounds: list[int] = []
+        start, end, first = region
+        lines = self.lines
+        if indent == 0 and first is None and not is_list:  # the top level: every line not indented is a key
+            entries = [(n, lines[n]) for n in range(start, end)
+                       if lines[n][:1] not in ("", " ", "#") and not lines[n].startswith("- ") and lines[n] != "-"]
+            bounds = [n for n, _ in entries]
+        for n in range(start, end) if not entries else ():
+            line = first if n == start and first is not None else lines[n]
+            stripped = line.lstrip(" ")
+            if not stripped or stripped.startswith("#"):
+                continue
+            depth = len(line) - len(stripped)
+            if depth < indent:
+                return
+            dash = stripped.startswith("- ") or stripped == "-"
+            if depth == indent and dash == is_list:
+                entries.append((n, line))
+                bounds.append(n)
+        bounds.append(end)
+        found: dict[Path_, tuple[int, int]] = {}
+        children: list[tuple[Any, Path_, Region, int]] = []
+        flows: list[tuple[Any, Path_, int, int]] = []
+        if is_list:
+            if len(entries) != len(node):
+                return
+            for i, (n, line) in enumerate(entries):
+                column = len(line) - len(line[indent + 1:].lstrip(" "))
+                if column >= len(line) or line[column] == "#":
+                    return  # the item starts on a later line
+                found[path + (i,)] = (n + 1, column + 1)
+                item = node[i]
+                if line[column] in "[{":
+                    flows.append((item, path + (i,), n, column))
+                elif isinstance(item, dict):  # a block mapping whose first key follows the dash
+                    children.append((item, path + (i,), (n, bounds[i + 1], " " * column + line[column:]), column))
+        else:
+            keys = []
+            for i, (n, line) in enumerate(entries):
+                match = _KEY.match(line, indent)
+                if not match:
+                    return
+                key = match.group(1)
+                keys.append(key)
+                found[path + (key,)] = (n + 1, indent + 1)
+                rest = line[match.end():]
+                value_at = len(line) - len(rest.lstrip(" "))
+                rest = rest.strip()
+                if not isinstance(node, dict) or key not in node:
+                    return
+                child = node[key]
+                if rest[:1] in ("[", "{"):
+                    flows.append((child, path + (key,), n, value_at))
+                elif (not rest or rest.startswith("#")) and isinstance(child, (dict, list)) and child:
+                    content = next((m for m in range(n + 1, bounds[i + 1]) if lines[m].strip()
+                                    and not lines[m].lstrip(" ").startswith("#")), None)
+                    if content is not None:
+                        depth = len(lines[content]) - len(lines[content].lstrip(" "))
+                        children.append((child, path + (key,), (n + 1, bounds[i + 1], None), depth))
+            if not isinstance(node, dict) or keys != list(node):
+                return
+        self.marks.update(found)
+        for child, child_path, child_region, child_indent in children:
+            self.block(child, child_path, child_region, child_indent)
+        for child, child_path, n, column in flows:
+            if self.shallow and (isinstance(child, list) or len(child_path) >= 2):
+                self.pending[child_path] = (child, n, column)
+            else:
+                self.flow(child, child_path, n, column)
+
+    def flow(self, node: Any, path: Path_, n: int, column: int) -> int:
+        """A flow collection starting at `column` of line `n`; returns where it ends, or -1 when it cannot be read."""
+        line = self.lines[n]
+        closing = "}" if line[column] == "{" else "]"
+        if (closing == "}") != isinstance(node, dict) or (closing == "]") != isinstance(node, list):
+            return -1
+        found: dict[Path_, tuple[int, int]] = {}
+        nested: list[tuple[Any, Path_, int]] = []
+        keys: list[str] = []
+        count = 0
+        at = column + 1
+        while True:
+            while at < len(line) and line[at] == " ":
+                at += 1
+            if at >= len(line):
+                return -1  # continues on the next line
+            if line[at] == closing:
+                break
+            start = at
+            if closing == "}":
+                match = _FLOW_KEY.match(line, at)
+                if not match:
+                    return -1
+                key = match.group(1)
+                keys.append(key)
+                found[path + (key,)] = (n + 1, start + 1)
+                at = match.end()
+                while at < len(line) and line[at] == " ":
+                    at += 1
+                child_path, value_start = path + (key,), at
+            else:
+                child_path, value_start = path + (count,), at
+                found[child_path] = (n + 1, start + 1)
+            count += 1
+            if value_start < len(line) and line[value_start] in "[{":
+                child = _child(node, child_path[-1])
+                end = self.flow(child, child_path, n, value_start) if child is not None else -1
+                if end < 0:
+                    return -1
+                nested.append((child, child_path, value_start))
+                at = end
+            else:
+                at = _scalar_end(line, value_start, closing)
+                if at < 0:
+                    return -1
+            while at < len(line) and line[at] == " ":
+                at += 1
+            if at < len(line) and line[at] == ",":
+                at += 1
+            elif at >= len(line) or line[at] != closing:
+                return -1
+        if (keys != list(node)) if closing == "}" else (count != len(node)):
+            return -1
+        self.marks.update(found)
+        return at + 1
+
+
+_FLOW_KEY = re.compile(r"([^\s#'\"\[\]{},&*!|>%@`\-?:][^,\[\]{}#]*?|-[^\s,\[\]{}#][^,\[\]{}#]*?)[ ]*:(?:[ ]|(?=[,}]))")
+
+
+def _child(node: Any, part: str | int) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    return node[part] if isinstance(part, int) and part < len(node) else None
+
+
+def _scalar_end(line: str, at: int, closing: str) -> int:
+    """Where a scalar inside a flow collection ends (at the `,` or closing bracket after it), or -1."""
+    if at < len(line) and line[at] in "'\"":
+        quote = line[at]
+        at += 1
+        while at < len(line):
+            if line[at] == quote:
+                if quote == "'" and line[at + 1:at + 2] == "'":
+                    at += 2
+                    continue
+                return at + 1
+            at += 1
+        return -1
+    while at < len(line) and line[at] not in ",[]{}":
+        if line[at] == "#" and line[at - 1] == " ":
+            return -1
+        at += 1
+    return at if at < len(line) and line[at] in (",", closing) else -1

@@ -1,0 +1,137 @@
+"""The fast path (yaml-rs) gives exactly what PyYAML gives — values and locations — or steps aside."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from carework.fastload import YAML_RS, fast_parse
+from carework.loader import YamlError, decode, parse
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
+
+pytestmark = pytest.mark.skipif(YAML_RS is None, reason="yaml-rs is not installed; every record takes the PyYAML path")
+
+CORPORA = [ROOT / "data" / "schools", ROOT / "tests" / "rules", ROOT / "tests" / "bad_input", ROOT / "templates"]
+#: Paths every rule's finding points at, and some that do not exist.
+PROBES = [("code",), ("committee", "director"), ("committee", "succession_plan"), ("activities",), ("office",),
+          ("quality",), ("party_building",), ("readers",), ("nope",), ("committee", "nope"), ("office", "nope", "deeper")]
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal and of the same types all the way down (True is not 1, 1 is not 1.0)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+def agree(text: str) -> bool | None:
+    """Assert the fast path agrees with PyYAML on `text`. None when it stepped aside, else whether the locations
+    rules point at needed PyYAML's full table of positions."""
+    fast = fast_parse(text, "r.yaml")
+    if fast is None:
+        return None
+    try:
+        full = parse(text, "r.yaml")
+    except YamlError as exc:
+        raise AssertionError(f"yaml-rs accepted what PyYAML refuses: {exc.problem.message_en}\n{text}") from None
+    assert same(fast.value, full.value), text
+    shallow = [p for p in full.marks if len(p) <= 2 and all(isinstance(part, str) for part in p)]
+    for path in shallow + PROBES:  # where rules point: answered by the first reading of the lines
+        assert (fast.locate(path), fast.locate(path).path) == (full.locate(path), full.locate(path).path), (path, text)
+    needed_full = fast._complete
+    for path in full.marks:  # everywhere else: read as asked, or PyYAML's table
+        assert fast.locate(path) == full.locate(path), (path, text)
+    fast.complete()
+    assert fast.marks == full.marks
+    return needed_full
+
+
+def corpus() -> list[Path]:
+    return [p for root in CORPORA for p in sorted(root.rglob("*.yaml")) if "plans" not in p.parts]
+
+
+def test_every_record_in_the_repository_loads_the_same(tmp_path: Path) -> None:
+    fast = 0
+    for path in corpus():
+        try:
+            text = decode(path.read_bytes(), path.name)
+        except YamlError:
+            continue
+        fast += agree(text) is not None
+    assert fast >= 36, "the sample city at least takes the fast path"
+
+
+def test_generated_records_load_the_same_and_mostly_fast(tmp_path: Path) -> None:
+    paths = generate(200, tmp_path, seed=5)
+    outcomes = [agree(p.read_text(encoding="utf-8")) for p in paths]
+    assert sum(o is not None for o in outcomes) > 150
+    assert True not in outcomes, "no generated record needs PyYAML for the locations rules point at"
+
+
+@pytest.mark.parametrize("text", [
+    "code: A\nflag: yes\n", "code: A\nflag: on\n", "code: A\nn: 017\n", "code: A\nn: 0o17\n", "code: A\nt: 12:30\n",
+    "code: A\nd: '2024-03-05'\n", "code: A\nd: 2024-02-30\n", "code: A\nx: 1e3\n", "code: A\nx: -.5\n",
+    "code: A\nx: !!str 1\n", "code: A\na: &x 1\nb: *x\n", "code: A\n<<: {b: 1}\n", "code: A\nx: |\n  text\n",
+    "code: A\ncode: B\n", "code: A\n---\ncode: B\n", "code: A\nx: \"\\t\"\n", "code: A\r\nx: 1\r\n", "code: A\n\tx: 1\n",
+    "code: A\nx: 2024-03-05 10:00:00\n", "code: A\n1: x\n", "code: A\nx: ''\n", "- a\n- b\n", "",
+    "code: A\nx: " + "9" * 5000 + "\n",
+])
+def test_what_the_parsers_read_differently_takes_the_pyyaml_path(text: str) -> None:
+    assert fast_parse(text, "r.yaml") is None
+
+
+def test_the_fast_path_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert fast_parse("code: A\n", "r.yaml") is not None
+    monkeypatch.setenv("CAREWORK_PARSER", "pyyaml")
+    assert fast_parse("code: A\n", "r.yaml") is None
+
+
+TRICKY = "0123456789.-+:eExXoObB_yYnNtTfFaA~ #[]{},!&*|>'\"\\%@`?<=\t年月日：，"
+scalars = st.text(alphabet=TRICKY, max_size=12)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scalars, scalars, st.sampled_from(["k: {a}\nl: {b}\n", "k: [{a}, {b}]\n", "k: {{x: {a}, y: {b}}}\n",
+                                          "k:\n  - {a}\n  - {b}\n", "{a}: 1\n", "k: \"{a}\"\nl: '{b}'\n",
+                                          "k:\n  x: {a}\n  y:\n    - {b}\n"]))
+def test_random_scalars_load_the_same_or_take_the_pyyaml_path(a: str, b: str, shape: str) -> None:
+    agree(shape.format(a=a, b=b))
+
+
+def test_without_libyaml_or_yaml_rs_the_run_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pure-Python PyYAML loader still works and gives the same city; the command says so in one line."""
+    import yaml
+    from conftest import AS_OF, PLAN_FILE, TODAY
+    from typer.testing import CliRunner
+
+    import carework.loader as loader
+    from carework.cli import app
+    from carework.config import Inputs
+    from carework.pipeline import run_check
+
+    inputs = Inputs((ROOT / "data" / "schools",), PLAN_FILE, None)
+    fast = run_check(inputs, AS_OF, TODAY, jobs=1)
+    monkeypatch.setenv("CAREWORK_PARSER", "pyyaml")
+    monkeypatch.setattr(loader, "_Loader", yaml.SafeLoader)
+    monkeypatch.setattr(loader, "HAVE_LIBYAML", False)
+    slow = run_check(inputs, AS_OF, TODAY, jobs=1)
+    assert [(r, r.location.path, r.found) for r in slow.results] == [(r, r.location.path, r.found) for r in fast.results]
+    assert (slow.problems, slow.targets) == (fast.problems, fast.targets)
+    result = CliRunner().invoke(app, ["check", str(ROOT / "data" / "schools" / "TN-XX-001.yaml"), "--plan", str(PLAN_FILE),
+                                      "--as-of", "2024-12-31", "--format", "json", "--no-cache"])
+    assert result.stderr.count("\n") == 1 and "without libyaml" in result.stderr, result.stderr
