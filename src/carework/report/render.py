@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import pass_context
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -60,10 +61,30 @@ class Renderer:
         return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
 
+#: A template may compute, not exhaust the machine: `9**9**9` or `'a' * 10**10` is refused, not attempted.
+MAX_EXPONENT = 64
+MAX_REPEAT = 100_000
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with `**` and `*` bounded (the sandbox already bounds `range`)."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"exponent too big: {right} (at most {MAX_EXPONENT})")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_REPEAT:
+                    raise SecurityError(f"repetition too big: {len(seq)} × {times} (at most {MAX_REPEAT})")
+        return super().call_binop(context, operator, left, right)
+
+
 def make_renderer(lang: Lang, override: Path | None = None) -> Renderer:
     """A sandboxed environment for `lang`, reading `override` before the shipped templates."""
     folders = ([str(override)] if override else []) + [str(templates_dir())]
-    env = ImmutableSandboxedEnvironment(
+    env = _BoundedSandbox(
         loader=jinja2.FileSystemLoader(folders, encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
