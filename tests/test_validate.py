@@ -70,6 +70,13 @@ def test_dates_future_impossible_and_written_the_chinese_way() -> None:
     assert "2024-03-05" in fix
 
 
+def test_an_impossible_date_is_an_error_on_its_field_and_the_record_is_kept() -> None:
+    result = validate(parse(HEAD + "party_hearings:\n  - date: 2024-02-30\n", "T-001.yaml"), SCHOOL, CTX)
+    assert [(p.code, p.location.line, p.location.dotted()) for p in result.problems] == [
+        ("impossible-date", 6, "party_hearings[0].date")]
+    assert result.value["name"] == "测试小学"
+
+
 def test_out_of_period_is_only_a_warning_and_the_date_is_kept() -> None:
     result = check(HEAD + "party_hearings:\n  - date: 2023-06-01\n")
     assert [p.level for p in result.problems] == ["warning"]

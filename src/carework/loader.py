@@ -40,6 +40,7 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 _CORE = "tag:yaml.org,2002:"
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _SAFE = yaml.constructor.SafeConstructor()
 _INVISIBLE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
@@ -235,6 +236,9 @@ class _Builder:
             return _SAFE.construct_yaml_timestamp(node)
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
             shown = node.value[:40]
+            if tag == _CORE + "timestamp" and _DATE_SHAPE.match(node.value):
+                # 2024-02-30 stays text, so validation reports that one field and the rest of the record is kept.
+                return node.value
             if tag == _CORE + "timestamp":
                 raise self.fail(node, "impossible-date", f"不存在的日期：{shown}", f"impossible date: {shown}",
                                 "检查年月日，例如 2024-02-30 并不存在", "check year, month and day; e.g. 2024-02-30 does not exist") from None
