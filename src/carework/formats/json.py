@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from carework import __version__
 from carework.checks import Label, Percent
 from carework.formats.base import Format
+from carework.jsontext import dumps_indented
 from carework.model import CheckRun, Result, TargetResult
 from carework.problems import Problem
 
@@ -42,7 +42,7 @@ class JsonFormat(Format):
             "warnings": [self.problem(p) for p in run.problems if p.level == "warning"],
             "targets": [self.target(t) for t in run.targets],
         }
-        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        return dumps_indented(doc) + "\n"  # what json.dumps(doc, ensure_ascii=False, indent=2) gives, faster
 
     def result(self, r: Result) -> dict[str, Any]:
         lang = self.options.lang
