@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from report_support import AS_OF, fixture_repo, invoke, tree
 
-from carework.report import write as write_module
+from carework import atomic
 from carework.report.paths import paths_for, safe_stem
-from carework.report.write import MANIFEST, WriteError, read_manifest, safe_relative, write_reports
+from carework.report.write import MANIFEST, WriteError, digest, read_manifest, safe_relative, write_reports
 
 
 def test_names_from_codes_and_districts_stay_in_their_folder() -> None:
@@ -72,7 +72,7 @@ def test_a_tampered_manifest_cannot_delete_outside_files(tmp_path: Path) -> None
     victim.write_text("keep", encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
-    sha = write_module.digest(b"keep")
+    sha = digest(b"keep")
     (out / MANIFEST).write_text(f"{sha}  ../victim.txt\n{sha}  {victim}\n", encoding="utf-8")
     write_reports(out, {"index.md": "i"}, prune=True)
     assert victim.read_text(encoding="utf-8") == "keep"
@@ -98,11 +98,11 @@ def test_an_interrupted_run_leaves_whole_files_and_owns_what_it_wrote(tmp_path: 
             raise KeyboardInterrupt
         real_replace(src, dst)
 
-    monkeypatch.setattr(write_module.os, "replace", interrupted)
+    monkeypatch.setattr(atomic.os, "replace", interrupted)
     new = {"index.md": "new index", "schools/A.md": "new A", "schools/C.md": "new C"}
     with pytest.raises(KeyboardInterrupt):
         write_reports(out, new, prune=True)
-    monkeypatch.setattr(write_module.os, "replace", real_replace)
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
     files = {rel: data.decode() for rel, data in tree(out).items() if rel != MANIFEST}
     assert files == {"index.md": "new index", "schools/A.md": "old A", "schools/B.md": "old B"}  # no temp files, no halves
     assert {"schools/A.md", "schools/B.md", "schools/C.md"} <= set(read_manifest(out))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-import tempfile
 import traceback
 from dataclasses import dataclass, replace
 from enum import IntEnum
@@ -255,20 +254,9 @@ def _format_for_file(path: Path) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so a reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide the file from CI's artifact uploader
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    from carework.atomic import atomic_write
+
+    atomic_write(path, text.encode("utf-8"))
 
 
 def _unknown_filters(run: object, selection: object) -> str | None:

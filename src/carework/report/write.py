@@ -10,11 +10,11 @@ folder — a README, a hand-edited report — is never touched.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from carework.atomic import atomic_write
 
 MANIFEST = ".carework-manifest"
 _MANIFEST_HEAD = (
@@ -137,19 +137,3 @@ def _remove_if_ours(root: Path, rel: str, expected: str) -> bool | None:
 def _write_manifest(root: Path, entries: dict[str, str]) -> None:
     body = "".join(f"{sha}  {rel}\n" for rel, sha in sorted(entries.items()))
     atomic_write(root / MANIFEST, (_MANIFEST_HEAD + body).encode("utf-8"))
-
-
-def atomic_write(target: Path, data: bytes) -> None:
-    """Replace `target` with `data` in one step: a temporary file in the same folder, synced, then renamed."""
-    mode = target.stat().st_mode & 0o777 if target.is_file() and not target.is_symlink() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
