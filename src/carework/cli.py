@@ -211,6 +211,9 @@ def _run_check(options: CheckOptions, use_cache: bool = True) -> ExitCode:
         with progress_bar(_progress_wanted(options), "检查记录" if options.lang == "zh" else "checking records") as shown:
             run = run_check(inputs, options.as_of, _today(), selection, cache_dir=default_root() if use_cache else None,
                             progress=shown)
+        import gc
+
+        gc.freeze()  # the run lives until exit: the collector need not rescan it while the output is written
     except PlanError as exc:
         raise _fail(_problems_text(exc.problems, options.lang), ExitCode.USAGE) from None
     unknown = _unknown_filters(run, selection)

@@ -50,7 +50,7 @@ def check_files(files: list[Path], job: Job, *, cache: Cache | None = None, jobs
     outcomes: list[FileOutcome | None] = [None] * total
     keys: list[str | None] = [None] * total
     done = 0
-    with _gc_paused():
+    with gc_paused():
         todo: list[int] = []
         if cache is not None and not cache.fresh:
             for i, path in enumerate(files):
@@ -119,7 +119,7 @@ def _in_pool(files: list[Path], keys: list[str | None], todo: list[int], job: Jo
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Outcomes hold no reference cycles; collecting while thousands of them pile up only costs time."""
     was_enabled = gc.isenabled()
     gc.disable()

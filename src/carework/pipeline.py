@@ -14,8 +14,9 @@ from carework.cache import Cache, context_parts
 from carework.config import Inputs
 from carework.engine import aggregate_targets, waive, waiver_index
 from carework.model import CheckRun, Plan, School
-from carework.parallel import Progress, check_files
+from carework.parallel import Progress, check_files, gc_paused
 from carework.plan import load_plan
+from carework.problems import Problem
 from carework.record_check import FileOutcome, Job, school_rules
 from carework.records import discover, display_path, unique_codes
 from carework.validate import Context
@@ -54,6 +55,13 @@ def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selecti
     ctx = Context(vocabularies=plan.vocabularies, today=today, period=plan.period)
     job = Job(plan, ctx, as_of, tuple(inputs.schools))
     outcomes = check_files(files, job, cache=_open_cache(cache_dir, plan, as_of, today), jobs=jobs, progress=progress)
+    with gc_paused():  # hundreds of thousands of results and no reference cycle among them
+        return _assemble(inputs, plan, as_of, selection, outcomes, problems)
+
+
+def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, outcomes: list[FileOutcome],
+              problems: list[Problem]) -> CheckRun:
+    """The run from every file's outcome: unique codes, waivers, the selection, results and targets."""
     loaded: list[School] = []
     evaluated: dict[int, FileOutcome] = {}
     for outcome in outcomes:
