@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from carework.cli import app
@@ -164,3 +165,31 @@ def test_rules_and_explain() -> None:
 def test_version() -> None:
     code, out = invoke("--version")
     assert code == 0 and out.startswith("carework ")
+
+
+def test_template_prints_the_commented_record_template() -> None:
+    code, out = invoke("template")
+    assert code == 0 and out.startswith("# yaml-language-server:") and "学校代码" in out
+
+
+def test_report_on_one_file_writes_that_school_and_keeps_the_city_targets(city: Path) -> None:
+    code, out = invoke("report", "data/schools/BASE-002.yaml", "--out", "reports", "--as-of", "2024-12-31")
+    written = sorted(p.relative_to(city / "reports").as_posix() for p in (city / "reports").rglob("*.md"))
+    assert code == 0 and written == ["schools/BASE-002.md"]
+    assert "BASE-002" in (city / "reports" / "schools" / "BASE-002.md").read_text(encoding="utf-8")
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly_with_141(city: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from carework import cli
+
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+    monkeypatch.setattr(sys, "stdout", Closed())
+    with pytest.raises(typer.Exit) as ended:
+        cli._emit("报告")
+    assert ended.value.exit_code == 141

@@ -12,11 +12,14 @@ import traceback
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
 from carework import __version__
+
+if TYPE_CHECKING:
+    from carework.model import CheckRun
 
 app = typer.Typer(
     name="carework",
@@ -36,6 +39,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad command line, configuration or plan
     INVALID_DATA = 3  # at least one record (or the waiver file) has errors
     INTERNAL = 4  # a bug in carework
+    BROKEN_PIPE = 141  # the reader of standard output went away (`carework check | head`), as SIGPIPE would say
 
 
 
@@ -86,21 +90,29 @@ def root(
 
 
 @dataclass(frozen=True)
-class CheckOptions:
+class RunOptions:
+    """What to check and how: shared by `check` and `report`."""
+
     paths: tuple[Path, ...]
     plan: Path | None
     waivers: Path | None
     as_of: dt.date
     lang: str
+    schools: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    sections: tuple[int, ...] = ()
+    rules: tuple[str, ...] = ()
+    changed_since: str | None = None
+    use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    run: RunOptions
     fmt: str
     fail_on: str
-    schools: tuple[str, ...]
-    districts: tuple[str, ...]
-    sections: tuple[int, ...]
-    rules: tuple[str, ...]
     output: Path | None = None
     baseline: Path | None = None
-    changed_since: str | None = None
 
 
 PathsArg = Annotated[Optional[list[Path]], typer.Argument(help="School record files or folders (default: data/schools).",
@@ -144,18 +156,17 @@ def check(
 
     With PATHS, only those records are reported on; aggregate targets are still computed over the whole data set.
     """
-    options = CheckOptions(tuple(paths or ()), plan, waivers, _parse_date(as_of, "--as-of"), lang, fmt, fail_on,
-                           tuple(school or ()), tuple(district or ()), tuple(section or ()), tuple(rule or ()),
-                           output, baseline, changed_since)
-    raise typer.Exit(int(_run_check(options, use_cache=not no_cache)))
+    run = RunOptions(tuple(paths or ()), plan, waivers, _parse_date(as_of, "--as-of"), lang, tuple(school or ()),
+                     tuple(district or ()), tuple(section or ()), tuple(rule or ()), changed_since, not no_cache)
+    raise typer.Exit(int(_run_check(CheckOptions(run, fmt, fail_on, output, baseline))))
 
 
-def _progress_wanted(options: CheckOptions) -> bool:
+def _progress_wanted(fmt: str) -> bool:
     """A progress bar only beside the text format on a terminal (see carework.progress)."""
     from carework.formats import FORMATS
     from carework.progress import wanted
 
-    shown = "text" if options.fmt == "auto" or options.fmt not in FORMATS else options.fmt
+    shown = "text" if fmt == "auto" or fmt not in FORMATS else fmt
     return wanted(machine_format=FORMATS[shown].machine or os.environ.get("GITHUB_ACTIONS") == "true")
 
 
@@ -168,73 +179,78 @@ def _libyaml_notice() -> None:
                    "records is several times slower", err=True)
 
 
-def _run_check(options: CheckOptions, use_cache: bool = True) -> ExitCode:
-    from carework.baseline import BaselineError, compare, describe, load_baseline, only_new
+def _checked(o: RunOptions, progress: bool) -> CheckRun:
+    """Resolve the inputs and run the pipeline. With PATHS (or --changed-since) only those records are reported on,
+    while aggregate targets are still computed over the whole data set. Usage problems exit 2 here."""
+    from carework.cache import default_root
     from carework.changed import GitError, changed_records, focus
     from carework.config import ConfigError, resolve
-    from carework.formats import FORMATS, FormatOptions
-    from carework.model import SEVERITIES, Status
     from carework.pipeline import Selection, run_check
     from carework.plan import PlanError
-    from carework.records import display_path
+    from carework.progress import progress_bar
 
     _libyaml_notice()
     cwd = Path.cwd()
     try:
-        inputs = resolve([], options.plan, options.waivers, cwd)
+        inputs = resolve([], o.plan, o.waivers, cwd)
     except ConfigError as exc:
-        raise _fail(_problems_text(exc.problems, options.lang), ExitCode.USAGE) from None
-    if not options.paths and not any(p.exists() for p in inputs.schools):
-        raise _fail(_no_data_message(inputs.schools, options.lang), ExitCode.USAGE)
+        raise _fail(_problems_text(exc.problems, o.lang), ExitCode.USAGE) from None
+    if not o.paths and not any(p.exists() for p in inputs.schools):
+        raise _fail(_no_data_message(inputs.schools, o.lang), ExitCode.USAGE)
     files = None
-    if options.paths or options.changed_since:
-        wanted = list(options.paths)
-        if options.changed_since:
+    if o.paths or o.changed_since:
+        wanted = list(o.paths)
+        if o.changed_since:
             try:
-                wanted = changed_records(options.changed_since, wanted or list(inputs.schools), cwd)
+                wanted = changed_records(o.changed_since, wanted or list(inputs.schools), cwd)
             except GitError as exc:
-                raise _fail(exc.message(options.lang), ExitCode.USAGE) from None
+                raise _fail(exc.message(o.lang), ExitCode.USAGE) from None
             if not wanted:
-                typer.echo(f"自 {options.changed_since} 以来没有变动的学校记录" if options.lang == "zh"
-                           else f"no school record changed since {options.changed_since}", err=True)
+                typer.echo(f"自 {o.changed_since} 以来没有变动的学校记录" if o.lang == "zh"
+                           else f"no school record changed since {o.changed_since}", err=True)
         focused = focus(wanted, inputs.schools)
         inputs, files = replace(inputs, schools=focused.roots), focused.files
+    selection = Selection(o.schools, o.districts, o.sections, o.rules, files)
     try:
-        known = load_baseline(options.baseline, display_path(options.baseline)) if options.baseline else None
-    except BaselineError as exc:
-        raise _fail(exc.message(options.lang), ExitCode.USAGE) from None
-    selection = Selection(options.schools, options.districts, options.sections, options.rules, files)
-    try:
-        from carework.cache import default_root
-        from carework.progress import progress_bar
-
-        with progress_bar(_progress_wanted(options), "检查记录" if options.lang == "zh" else "checking records") as shown:
-            run = run_check(inputs, options.as_of, _today(), selection, cache_dir=default_root() if use_cache else None,
+        with progress_bar(progress, "检查记录" if o.lang == "zh" else "checking records") as shown:
+            run = run_check(inputs, o.as_of, _today(), selection, cache_dir=default_root() if o.use_cache else None,
                             progress=shown)
-        import gc
-
-        gc.freeze()  # the run lives until exit: the collector need not rescan it while the output is written
     except PlanError as exc:
-        raise _fail(_problems_text(exc.problems, options.lang), ExitCode.USAGE) from None
+        raise _fail(_problems_text(exc.problems, o.lang), ExitCode.USAGE) from None
     unknown = _unknown_filters(run, selection)
     if unknown:
         raise _fail(unknown, ExitCode.USAGE)
+    return run
+
+
+def _run_check(options: CheckOptions) -> ExitCode:
+    from carework.baseline import BaselineError, compare, describe, load_baseline, only_new
+    from carework.formats import FORMATS, FormatOptions
+    from carework.model import SEVERITIES, Status
+    from carework.records import display_path
+
+    lang = options.run.lang
+    try:
+        known = load_baseline(options.baseline, display_path(options.baseline)) if options.baseline else None
+    except BaselineError as exc:
+        raise _fail(exc.message(lang), ExitCode.USAGE) from None
+    run = _checked(options.run, _progress_wanted(options.fmt))
     comparison = compare(run, known) if known else None
     if comparison:
         run = only_new(run, comparison)
     terminal = _auto_format() if options.fmt == "auto" or options.output else options.fmt
     if options.output:
         chosen = _format_for_file(options.output) if options.fmt == "auto" else options.fmt
-        document = FORMATS[chosen](FormatOptions(lang=options.lang, color=False, width=100))  # type: ignore[arg-type]
+        document = FORMATS[chosen](FormatOptions(lang=lang, color=False, width=100))  # type: ignore[arg-type]
         try:
             _write_atomic(options.output, document.render(run))
         except OSError as exc:
             raise _fail(f"无法写入 {options.output} / cannot write {options.output}: {exc.strerror or exc}", ExitCode.USAGE) from None
-    formatter = FORMATS[terminal](FormatOptions(lang=options.lang, color=_use_color(), width=_width()))  # type: ignore[arg-type]
-    sys.stdout.write(formatter.render(run))
+    formatter = FORMATS[terminal](FormatOptions(lang=lang, color=_use_color(), width=_width()))  # type: ignore[arg-type]
+    _emit(formatter.render(run))
     if comparison:  # beside a document on stdout it goes to stderr, so the document stays parseable
         stream = sys.stderr if formatter.machine and terminal != "github" else sys.stdout
-        stream.write(describe(comparison, run.plan.id, options.lang))
+        stream.write(describe(comparison, run.plan.id, lang))
     if any(p.level == "error" for p in run.problems):
         return ExitCode.INVALID_DATA
     if options.fail_on != "none":
@@ -242,6 +258,19 @@ def _run_check(options: CheckOptions, use_cache: bool = True) -> ExitCode:
         if any(r.status == Status.FAIL and r.severity in bar for r in run.results):
             return ExitCode.GAPS
     return ExitCode.OK
+
+
+def _emit(text: str) -> None:
+    """Print to standard output; a reader that went away (`| head`) ends the run quietly with 141, as SIGPIPE would."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        try:  # so the interpreter's own final flush does not fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        raise typer.Exit(ExitCode.BROKEN_PIPE) from None
 
 
 def _auto_format() -> str:
@@ -302,14 +331,8 @@ def _problems_text(problems: list, lang: str) -> str:  # type: ignore[type-arg]
 
 @dataclass(frozen=True)
 class ReportOptions:
-    paths: tuple[Path, ...]
-    plan: Path | None
-    waivers: Path | None
-    as_of: dt.date
-    lang: str
+    run: RunOptions
     out: Path
-    schools: tuple[str, ...]
-    districts: tuple[str, ...]
     templates: Path | None
 
 
@@ -325,52 +348,39 @@ def report(
     district: Annotated[Optional[list[str]], typer.Option("--district", help="Only this district's reports (repeatable).")] = None,
     templates: Annotated[Optional[Path], typer.Option(
         "--templates", help="Folder of templates that replace the shipped ones of the same name.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Check every record afresh (README: Performance).")] = False,
 ) -> None:
     """写出整改清单和汇总报告。Write Markdown gap reports: one per school, one per district, the city, an index.
 
     With --school or --district only those reports are written and nothing is removed; a full run also rewrites
     the index and the city summary and removes reports carework wrote earlier that no longer have a school.
     """
-    options = ReportOptions(tuple(paths or ()), plan, waivers, _parse_date(as_of, "--as-of"), lang, out,
-                            tuple(school or ()), tuple(district or ()), templates)
-    raise typer.Exit(int(_run_report(options)))
+    run = RunOptions(tuple(paths or ()), plan, waivers, _parse_date(as_of, "--as-of"), lang, tuple(school or ()),
+                     tuple(district or ()), use_cache=not no_cache)
+    raise typer.Exit(int(_run_report(ReportOptions(run, out, templates))))
 
 
 def _run_report(options: ReportOptions) -> ExitCode:
-    from carework.config import ConfigError, resolve
-    from carework.pipeline import Selection, run_check
-    from carework.plan import PlanError
     from carework.report import Scope, TemplateProblem, WriteError, make_renderer, pages, render_pages, write_reports
 
-    try:
-        inputs = resolve(list(options.paths), options.plan, options.waivers, Path.cwd())
-    except ConfigError as exc:
-        raise _fail(_problems_text(exc.problems, options.lang), ExitCode.USAGE) from None
-    if not options.paths and not any(p.exists() for p in inputs.schools):
-        raise _fail(_no_data_message(inputs.schools, options.lang), ExitCode.USAGE)
+    lang = options.run.lang
     if options.templates is not None and not options.templates.is_dir():
         raise _fail(f"模板文件夹 {options.templates} 不存在 / no template folder {options.templates}", ExitCode.USAGE)
-    selection = Selection(schools=options.schools, districts=options.districts)
+    run = _checked(options.run, _progress_wanted("text"))
+    selection = options.run
+    full = not (selection.schools or selection.districts or selection.paths)
+    districts = sorted({s.district for s in run.schools}) if full else list(selection.districts if not selection.schools else ())
     try:
-        run = run_check(inputs, options.as_of, _today(), selection)
-    except PlanError as exc:
-        raise _fail(_problems_text(exc.problems, options.lang), ExitCode.USAGE) from None
-    unknown = _unknown_filters(run, selection)
-    if unknown:
-        raise _fail(unknown, ExitCode.USAGE)
-    full = not selection.narrows_schools
-    districts = sorted({s.district for s in run.schools}) if full else list(options.districts if not options.schools else ())
-    try:
-        files = render_pages(make_renderer(options.lang, options.templates), pages(run, Scope(full, tuple(districts))))  # type: ignore[arg-type]
+        files = render_pages(make_renderer(lang, options.templates), pages(run, Scope(full, tuple(districts))))  # type: ignore[arg-type]
         written = write_reports(options.out, files, prune=full)
     except TemplateProblem as exc:
         raise _fail(f"模板出错 / template error: {exc.where}: {exc.message}", ExitCode.USAGE) from None
     except WriteError as exc:
-        raise _fail(exc.zh if options.lang == "zh" else exc.en, ExitCode.USAGE) from None
+        raise _fail(exc.zh if lang == "zh" else exc.en, ExitCode.USAGE) from None
     except OSError as exc:
         raise _fail(f"无法写入 {options.out} / cannot write {options.out}: {exc.strerror or exc}", ExitCode.USAGE) from None
     where = options.out.as_posix()
-    if options.lang == "zh":
+    if lang == "zh":
         line = (f"已在 {where} 生成 {len(files)} 个报告文件（更新 {len(written.written)} 个，未变 {len(written.unchanged)} 个，"
                 f"删除过期 {len(written.removed)} 个）")
         kept = f"以下过期文件已被手工修改，未删除：{'、'.join(written.kept)}"
@@ -412,6 +422,17 @@ def explain(
         known = ", ".join([r.id for r in loaded.rules] + [t.id for t in loaded.targets])
         raise _fail(f"计划中没有 {rule_id} / no rule {rule_id} in the plan (known: {known})", ExitCode.USAGE)
     sys.stdout.write(text)
+
+
+@app.command()
+def template() -> None:
+    """打印学校记录模板（带中文注释），复制后填写。Print the commented school-record template to fill in.
+
+    carework template > data/schools/学校代码.yaml
+    """
+    from carework.resources import templates_dir
+
+    _emit((templates_dir() / "record-template.yaml").read_text(encoding="utf-8"))
 
 
 @app.command()
