@@ -37,7 +37,8 @@ class TextFormat(Format):
         self.schools(console, run)
         self.problems(console, run.problems)
         self.summary(console, run)
-        return buffer.getvalue()
+        # Rich pads table cells to the column width; trailing blanks only make diffs and logs noisier.
+        return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
     def lang_label(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.options.lang == "zh" else pair[1]
