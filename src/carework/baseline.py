@@ -15,20 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from carework.model import CheckRun, Result, Status
+from carework.problems import BilingualError
 
 KNOWN_STATUSES = ("fail", "waived")
 
 
-class BaselineError(Exception):
+class BaselineError(BilingualError):
     """The baseline file cannot be used: missing, not JSON, or not a `carework check --format json` result."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 @dataclass(frozen=True, order=True)

@@ -12,19 +12,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from carework.problems import BilingualError
 from carework.records import RECORD_SUFFIXES, discover, display_path
 
 
-class GitError(Exception):
+class GitError(BilingualError):
     """git could not say what changed: not a repository, an unknown revision, or no git at all."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 @dataclass(frozen=True)

@@ -376,7 +376,7 @@ def _run_report(options: ReportOptions) -> ExitCode:
     except TemplateProblem as exc:
         raise _fail(f"模板出错 / template error: {exc.where}: {exc.message}", ExitCode.USAGE) from None
     except WriteError as exc:
-        raise _fail(exc.zh if lang == "zh" else exc.en, ExitCode.USAGE) from None
+        raise _fail(exc.message(lang), ExitCode.USAGE) from None
     except OSError as exc:
         raise _fail(f"无法写入 {options.out} / cannot write {options.out}: {exc.strerror or exc}", ExitCode.USAGE) from None
     where = options.out.as_posix()

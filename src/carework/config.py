@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from carework.fieldtypes import Field, ListOf, Record, Text
-from carework.loader import YamlError, load_file
 from carework.problems import Problem
 from carework.resources import default_plan
-from carework.validate import Context, validate
+from carework.validate import InvalidFile, load_valid
 
 CONFIG_FILE = "carework.yaml"
 CONFIG = Record((
@@ -46,14 +45,9 @@ def resolve(paths: list[Path], plan: Path | None, waivers: Path | None, cwd: Pat
     config_path = cwd / CONFIG_FILE
     if config_path.is_file():
         try:
-            doc = load_file(config_path, CONFIG_FILE)
-        except YamlError as exc:
-            raise ConfigError([exc.problem]) from None
-        checked = validate(doc, CONFIG, Context())
-        errors = [p for p in checked.problems if p.level == "error"]
-        if errors:
-            raise ConfigError(errors)
-        settings = checked.value
+            settings = load_valid(config_path, CONFIG_FILE, CONFIG)[1]
+        except InvalidFile as exc:
+            raise ConfigError(exc.problems) from None
     schools = tuple(paths) or tuple(cwd / s for s in settings["schools"]) or (cwd / "data" / "schools",)
     if plan is None:
         local = cwd / "data" / "plans" / "2024.yaml"

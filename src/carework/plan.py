@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from carework.checks import COMMON_PLACEHOLDERS, KINDS, compile_check
-from carework.expr import DATE, ExprError, Env, Typed, compile_expr, record_env, _lookup
+from carework.expr import DATE, Env, ExprError, Typed, _lookup, compile_expr, record_env
 from carework.fieldtypes import Choice, Date, Expression, Field, Integer, ListOf, Number, Option, Record, Text
-from carework.loader import Document, YamlError, load_file
+from carework.loader import Document
 from carework.model import (
     Applicability,
     Band,
@@ -27,7 +27,7 @@ from carework.model import (
 )
 from carework.problems import Problem
 from carework.record_schema import OWNERSHIP, SCHOOL, SCHOOL_KINDS
-from carework.validate import Context, validate
+from carework.validate import InvalidFile, load_valid
 
 
 class PlanError(Exception):
@@ -127,17 +127,12 @@ PLAN_FORMAT = Record((
 
 def load_plan(path: Path, display: str | None = None) -> Plan:
     """Load and compile a plan; raises PlanError listing every problem."""
-    display = display or str(path)
     try:
-        doc = load_file(path, display)
-    except YamlError as exc:
-        raise PlanError([exc.problem]) from None
-    checked = validate(doc, PLAN_FORMAT, Context())
-    errors = [p for p in checked.problems if p.level == "error"]
-    if errors:
-        raise PlanError(errors)
+        doc, value = load_valid(path, display or str(path), PLAN_FORMAT)
+    except InvalidFile as exc:
+        raise PlanError(exc.problems) from None
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _Builder(doc, checked.value, digest).build()
+    return _Builder(doc, value, digest).build()
 
 
 class _Builder:

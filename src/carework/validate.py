@@ -12,6 +12,7 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Mapping
 
 from carework.fieldtypes import (
@@ -27,7 +28,7 @@ from carework.fieldtypes import (
     Text,
     type_name,
 )
-from carework.loader import INPUT_METHOD_SLIPS, Document, Path_
+from carework.loader import INPUT_METHOD_SLIPS, Document, Path_, YamlError, load_file
 from carework.problems import Problem, dotted
 
 
@@ -67,6 +68,27 @@ def validate(doc: Document, schema: Record, ctx: Context) -> Validated:
         return Validated(_empty(schema), run.problems, [()])
     value = run.record(doc.value, schema, ())
     return Validated(value, run.problems, run.invalid)
+
+
+class InvalidFile(Exception):
+    """A file (the plan, carework.yaml) that must be valid as a whole, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def load_valid(path: Path, display: str, schema: Record, ctx: Context = Context()) -> tuple[Document, dict[str, Any]]:
+    """Load and validate a file that is no use unless valid; raises InvalidFile with every error (warnings pass)."""
+    try:
+        doc = load_file(path, display)
+    except YamlError as exc:
+        raise InvalidFile([exc.problem]) from None
+    checked = validate(doc, schema, ctx)
+    errors = [p for p in checked.problems if p.level == "error"]
+    if errors:
+        raise InvalidFile(errors)
+    return doc, checked.value
 
 
 def empty_value(t: FieldType) -> Any:
@@ -282,33 +304,27 @@ def _show(value: Any) -> str:
     return text[:40]
 
 
+_KINDS: tuple[tuple[type | tuple[type, ...], str, str], ...] = (
+    (bool, "是/否", "a boolean"),  # before int: a bool is an int to Python
+    ((int, float), "数字", "a number"),
+    (str, "文字", "text"),
+    (list, "列表", "a list"),
+    (dict, "键值映射", "a mapping"),
+    (dt.date, "日期", "a date"),
+)
+
+
+def _kind(value: Any, lang: str) -> str:
+    """What a YAML value is, in words, for messages."""
+    for types, zh, en in _KINDS:
+        if isinstance(value, types):
+            return zh if lang == "zh" else en
+    return "空值" if lang == "zh" else "nothing"
+
+
 def _zh_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "是/否"
-    if isinstance(value, (int, float)):
-        return "数字"
-    if isinstance(value, str):
-        return "文字"
-    if isinstance(value, list):
-        return "列表"
-    if isinstance(value, dict):
-        return "键值映射"
-    if isinstance(value, dt.date):
-        return "日期"
-    return "空值"
+    return _kind(value, "zh")
 
 
 def _en_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, dt.date):
-        return "a date"
-    return "nothing"
+    return _kind(value, "en")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from carework.atomic import atomic_write
+from carework.problems import BilingualError
 
 MANIFEST = ".carework-manifest"
 _MANIFEST_HEAD = (
@@ -24,13 +25,8 @@ _MANIFEST_HEAD = (
 _LINE = re.compile(r"^([0-9a-f]{64})  (\S(?:.*\S)?)$")
 
 
-class WriteError(Exception):
+class WriteError(BilingualError):
     """The reports cannot be written where asked; nothing that existed was changed."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
 
 
 @dataclass(frozen=True)
