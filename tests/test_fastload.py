@@ -105,7 +105,8 @@ TRICKY = "0123456789.-+:eExXoObB_yYnNtTfFaA~ #[]{},!&*|>'\"\\%@`?<=\t年月日�
 scalars = st.text(alphabet=TRICKY, max_size=12)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized so CI is repeatable; run it with many more examples (max_examples) when changing the guards.
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(scalars, scalars, st.sampled_from(["k: {a}\nl: {b}\n", "k: [{a}, {b}]\n", "k: {{x: {a}, y: {b}}}\n",
                                           "k:\n  - {a}\n  - {b}\n", "{a}: 1\n", "k: \"{a}\"\nl: '{b}'\n",
                                           "k:\n  x: {a}\n  y:\n    - {b}\n"]))
