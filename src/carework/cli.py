@@ -220,6 +220,9 @@ def _checked(o: RunOptions, progress: bool) -> CheckRun:
     unknown = _unknown_filters(run, selection)
     if unknown:
         raise _fail(unknown, ExitCode.USAGE)
+    import gc
+
+    gc.freeze()  # the run lives until exit: the collector need not rescan its results while the output is written
     return run
 
 
