@@ -101,3 +101,10 @@ def test_a_list_or_scalar_file_is_not_a_record() -> None:
     for text in ("- a\n- b\n", "just text\n", ""):
         (problem,) = check(text).problems
         assert problem.code == "not-a-mapping" and problem.location.line == 1
+
+
+def test_several_names_in_one_attendee_item_are_flagged() -> None:
+    result = check(HEAD + "trainings:\n  - {date: 2024-03-01, title: 培训, attendees: [王建国，李明华, 陈晓燕]}\n")
+    (problem,) = result.problems
+    assert (problem.code, problem.level, problem.location.dotted()) == ("joined-names", "warning", "trainings[0].attendees[0]")
+    assert result.value["trainings"][0]["attendees"] == ["王建国，李明华", "陈晓燕"]

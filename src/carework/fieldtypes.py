@@ -15,6 +15,8 @@ class Text:
     pattern: str | None = None
     #: Name of a plan vocabulary (e.g. "campaigns") whose entries are the only values allowed.
     vocabulary: str | None = None
+    #: One person's name: rules match people by name, so several names in one item would go unmatched.
+    person: bool = False
 
 
 @dataclass(frozen=True)

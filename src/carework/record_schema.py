@@ -107,6 +107,7 @@ QUALITY_STATUS = Choice(
 RESEARCH_KINDS = Choice((Option("paper", "工作论文", "working paper"), Option("report", "调研报告", "research report")))
 
 NAME = Text()
+PERSON_NAME = Text(person=True)
 
 PERSON = Record(
     (
@@ -162,12 +163,12 @@ SCHOOL = Record(
             Field("title", NAME, "名称", "title", required=True),
             Field("organiser", ORGANISERS, "主办层级", "organised by"),
             Field("topics", ListOf(TRAINING_TOPICS), "内容", "topics"),
-            Field("attendees", ListOf(NAME), "参加人员姓名", "names of attendees"),
+            Field("attendees", ListOf(PERSON_NAME), "参加人员姓名", "names of attendees"),
         ))), "学习培训（含轮训）", "study and training"),
         Field("party_study", ListOf(Record((
             Field("date", Date(event=True), "日期", "date", required=True),
             Field("topic", NAME, "主题", "topic"),
-            Field("attendees", ListOf(NAME), "参加的关工委人员和“五老”姓名", "committee staff and elders who attended"),
+            Field("attendees", ListOf(PERSON_NAME), "参加的关工委人员和“五老”姓名", "committee staff and elders who attended"),
         ))), "参加党组织开展的学习培训", "Party-organisation study sessions attended"),
         Field("party_building", Record((
             Field("in_party_plan", Boolean(), "关工委工作是否纳入党组织年度工作计划", "committee work in the Party organisation's plan"),

@@ -104,6 +104,7 @@ def _empty(schema: Record) -> dict[str, Any]:
     return {f.name: empty_value(f.type) for f in schema.fields}
 
 
+_SEPARATORS = re.compile(r"[，、,；;／/]")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_HINT = re.compile(r"^\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?\s*$")
 
@@ -224,6 +225,11 @@ class _Run:
         assert isinstance(t, Text)
         if not value.strip():
             return self.error(path, "empty-text", "不能是空文字", "must not be blank")
+        if t.person and _SEPARATORS.search(value):
+            self.error(path, "joined-names", f"一项里像是写了几个人的姓名：{value}",
+                       f"this item looks like several names in one: {value}",
+                       "每人单独一项，用英文逗号分开，如 [王建国, 李明华]，或每行一个“- 姓名”",
+                       "one name per item: [王建国, 李明华] with ASCII commas, or one '- name' per line", level="warning")
         if t.pattern and not re.match(t.pattern, value):
             return self.error(path, "bad-format", f"格式不对：{value}", f"bad format: {value}",
                               "只用字母、数字、- 和 _，2 到 32 个字符", "letters, digits, - and _ only, 2 to 32 characters")
