@@ -54,8 +54,8 @@ def validate(doc: Document, schema: Record, ctx: Context) -> Validated:
     """Validate a whole document (which must be a mapping) against `schema`."""
     run = _Run(doc, ctx)
     if not isinstance(doc.value, dict):
-        got = "空文件" if doc.value is None else _zh_kind(doc.value)
-        got_en = "an empty file" if doc.value is None else _en_kind(doc.value)
+        got = "空文件" if doc.value is None else _kind(doc.value, "zh")
+        got_en = "an empty file" if doc.value is None else _kind(doc.value, "en")
         slip = _slip(doc.value, "：") if isinstance(doc.value, str) else None
         if slip:  # `code：A` on every line reads as one long text, not as keys
             _, zh_what, en_what, fix_zh, fix_en, _ = slip
@@ -192,8 +192,8 @@ class _Run:
         elif isinstance(value, (int, float)) and isinstance(t, Text):
             zh_hint = "（数字请加引号当作文字，如 \"0012\"）"
             en_hint = " (quote numbers meant as text, e.g. \"0012\")"
-        self.error(path, "wrong-type", f"应为{type_name(t, 'zh')}，实际是{_zh_kind(value)} {_show(value)}{zh_hint}",
-                   f"expected {type_name(t)}, got {_en_kind(value)} {_show(value)}{en_hint}",
+        self.error(path, "wrong-type", f"应为{type_name(t, 'zh')}，实际是{_kind(value, 'zh')} {_show(value)}{zh_hint}",
+                   f"expected {type_name(t)}, got {_kind(value, 'en')} {_show(value)}{en_hint}",
                    f"改成{type_name(t, 'zh')}", f"write a {type_name(t)}")
         return None
 
@@ -326,11 +326,3 @@ def _kind(value: Any, lang: str) -> str:
         if isinstance(value, types):
             return zh if lang == "zh" else en
     return "空值" if lang == "zh" else "nothing"
-
-
-def _zh_kind(value: Any) -> str:
-    return _kind(value, "zh")
-
-
-def _en_kind(value: Any) -> str:
-    return _kind(value, "en")
