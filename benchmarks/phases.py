@@ -1,0 +1,67 @@
+"""Milliseconds of CPU per record for each stage of checking one record, in one process, on the same files.
+
+    python benchmarks/phases.py bench-data/1000          # after bench.py has generated the records
+
+Stages: reading the bytes; yaml-rs alone (the fastest parse possible); carework's reader (values and positions);
+validation; loading (reader + validation); the rules; and `check_file`, everything one worker does for a record.
+Not a test: use it to see where a change moves the time (see benchmarks/README.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import sys
+import time
+from pathlib import Path
+
+import yaml_rs
+
+from carework.engine import evaluate_school, school_scope
+from carework.fastload import load_record
+from carework.plan import load_plan
+from carework.record_check import Job, check_file
+from carework.record_schema import SCHOOL
+from carework.records import discover, display_path, load_school
+from carework.resources import default_plan
+from carework.validate import Context, validate
+
+AS_OF = dt.date(2024, 12, 31)
+
+
+def main() -> None:
+    folder = Path(sys.argv[1])
+    plan_path = default_plan()
+    plan = load_plan(plan_path, display_path(plan_path))
+    ctx = Context(vocabularies=plan.vocabularies, today=AS_OF, period=plan.period)
+    files, _ = discover([folder])
+    gc.disable()
+    stages: list[tuple[str, float]] = []
+
+    def stage(name: str, work):  # type: ignore[no-untyped-def]
+        start = time.process_time()
+        value = work()
+        stages.append((name, time.process_time() - start))
+        return value
+
+    raw = stage("read bytes", lambda: [p.read_bytes() for p in files])
+    stage("yaml-rs alone", lambda: [yaml_rs.loads(r.decode()) for r in raw])
+    docs = stage("reader (values + positions)", lambda: [load_record(p, display_path(p)) for p in files])
+    stage("validation", lambda: [validate(d, SCHOOL, ctx) for d in docs])
+    schools = stage("reader + validation", lambda: [load_school(p, ctx, [folder])[0] for p in files])
+
+    def rules() -> None:
+        for school in schools:
+            if school is not None:
+                list(evaluate_school(plan, school, AS_OF, {}, school_scope(plan, school, AS_OF)))
+
+    stage("rules", rules)
+    job = Job(plan, ctx, AS_OF, (folder,))
+    stage("check_file (all of it)", lambda: [check_file(p, job) for p in files])
+    print(f"{len(files)} records from {folder}, CPU ms per record:")
+    for name, seconds in stages:
+        print(f"  {name:28s} {seconds * 1000 / len(files):7.3f}")
+
+
+if __name__ == "__main__":
+    main()
