@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from carework.cli import app
 from carework.formats import FormatOptions
 from carework.formats.github import GithubFormat, command, escape_data, escape_property
-from carework.model import CheckRun, Plan, Result, Status
+from carework.model import CheckRun, Plan, Result, SchoolResults, Status
 from carework.problems import Location, Problem
 
 from conftest import base_record, merge, write_record
@@ -77,11 +77,11 @@ def test_escaping_is_exactly_githubs() -> None:
 
 def test_every_line_of_a_tricky_run_parses_back(plan: Plan) -> None:
     where = Location("记录,目录:1%/BASE-001.yaml", 12, 3)
-    run = CheckRun(plan, dt.date(2024, 12, 31), [], [
+    run = CheckRun(plan, dt.date(2024, 12, 31), [], SchoolResults.of([
         Result("BASE-001", "S2-06", Status.FAIL, "error", TRICKY, "en " + TRICKY, where),
         Result("BASE-001", "S2-12", Status.PASS, "error", "", "", where),
         Result("BASE-001", "S3-07", Status.FAIL, "advice", "建议,加强:100%", "advice", where),
-    ], [Problem(where, "unknown-field", "未知的键 a:b,c", "unknown key a:b,c", "是不是 100%？", "did you mean?")],
+    ]), [Problem(where, "unknown-field", "未知的键 a:b,c", "unknown key a:b,c", "是不是 100%？", "did you mean?")],
         [], ["BASE-001"])
     lines = annotations(GithubFormat(FormatOptions()).render(run))
     assert len(lines) == 3  # two gaps and one data problem; a pass is no annotation

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from carework.cli import app
 from carework.formats import FormatOptions
 from carework.formats.junit import JunitFormat
-from carework.model import CheckRun, Plan
+from carework.model import CheckRun, Plan, SchoolResults
 from carework.problems import Location, Problem
 
 from conftest import SHARED, base_record, merge, write_record
@@ -102,6 +102,6 @@ def test_characters_xml_cannot_hold_are_replaced(plan: Plan) -> None:
     """The loader refuses control characters today; the format does not rely on it, one odd message never breaks
     the whole file."""
     problem = Problem(Location("a.yaml", 2, 1), "odd", "铃\x07声\x1b", "bell")
-    out = JunitFormat(FormatOptions()).render(CheckRun(plan, dt.date(2024, 12, 31), [], [], [problem], [], []))
+    out = JunitFormat(FormatOptions()).render(CheckRun(plan, dt.date(2024, 12, 31), [], SchoolResults.of([]), [problem], [], []))
     assert "\x07" not in out and "\x1b" not in out and "铃\ufffd声\ufffd" in out
     ET.fromstring(out)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def atomic_write(target: Path, data: bytes) -> None:
-    """Replace `target` with `data` in one step: a temporary file in the same folder, synced, then renamed.
+def atomic_write(target: Path, data: bytes | Iterable[bytes]) -> None:
+    """Replace `target` with `data` (bytes, or pieces of them written as they come) in one step: a temporary file in
+    the same folder, synced, then renamed.
 
     An existing file keeps its permissions; a new one gets the usual ones (0666 less the umask), not mkstemp's 0600,
     which would hide it from a CI job's artifact uploader.
@@ -23,7 +25,10 @@ def atomic_write(target: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)

@@ -85,19 +85,25 @@ def _is_result(item: Any) -> bool:
 def compare(run: CheckRun, baseline: Baseline) -> Comparison:
     """Split the run's gaps into new and known, and find the baseline's gaps that are resolved."""
     known_keys = {(g.school, g.rule) for g in baseline.gaps}
-    gaps = [r for r in run.results if r.status == Status.FAIL]
-    new = tuple(r for r in gaps if (r.school, r.rule) not in known_keys)
-    known = tuple(r for r in gaps if (r.school, r.rule) in known_keys)
-    now = {(r.school, r.rule): r.status for r in run.results}
+    wanted = {(g.school, g.rule) for g in baseline.gaps if g.status == "fail"}
+    new: list[Result] = []
+    known: list[Result] = []
+    now: dict[tuple[str, str], Status] = {}
+    for r in run.results:  # one pass: a province's results are decoded as they are read
+        key = (r.school, r.rule)
+        if r.status == Status.FAIL:
+            (known if key in known_keys else new).append(r)
+        if key in wanted:
+            now[key] = r.status
     settled = (Status.PASS, Status.NOT_APPLICABLE, Status.WAIVED)
     resolved = tuple(g for g in baseline.gaps if g.status == "fail" and now.get((g.school, g.rule)) in settled)
-    return Comparison(baseline, new, known, resolved)
+    return Comparison(baseline, tuple(new), tuple(known), resolved)
 
 
 def only_new(run: CheckRun, comparison: Comparison) -> CheckRun:
     """The run as the formats should show it: the known gaps left out, everything else as it was."""
     known = {(r.school, r.rule) for r in comparison.known}
-    return dataclasses.replace(run, results=[r for r in run.results if (r.school, r.rule) not in known])
+    return dataclasses.replace(run, results=run.results.where(lambda r: (r.school, r.rule) not in known))
 
 
 def describe(comparison: Comparison, plan_id: str, lang: str) -> str:

@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import sys
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from pathlib import Path
@@ -19,6 +20,7 @@ import typer
 from carework import __version__
 
 if TYPE_CHECKING:
+    from carework.formats.base import Format
     from carework.model import CheckRun
 
 app = typer.Typer(
@@ -179,9 +181,10 @@ def _libyaml_notice() -> None:
                    "records is several times slower", err=True)
 
 
-def _checked(o: RunOptions, progress: bool) -> CheckRun:
+def _checked(o: RunOptions, progress: bool, formats: tuple[Format, ...] = ()) -> CheckRun:
     """Resolve the inputs and run the pipeline. With PATHS (or --changed-since) only those records are reported on,
-    while aggregate targets are still computed over the whole data set. Usage problems exit 2 here."""
+    while aggregate targets are still computed over the whole data set; `formats` are those the run will be written
+    in (the pipeline prepares their per-school pieces). Usage problems exit 2 here."""
     from carework.cache import default_root
     from carework.changed import GitError, changed_records, focus
     from carework.config import ConfigError, resolve
@@ -214,7 +217,7 @@ def _checked(o: RunOptions, progress: bool) -> CheckRun:
     try:
         with progress_bar(progress, "检查记录" if o.lang == "zh" else "checking records") as shown:
             run = run_check(inputs, o.as_of, _today(), selection, cache_dir=default_root() if o.use_cache else None,
-                            progress=shown)
+                            progress=shown, pieces=formats)
     except PlanError as exc:
         raise _fail(_problems_text(exc.problems, o.lang), ExitCode.USAGE) from None
     unknown = _unknown_filters(run, selection)
@@ -237,20 +240,22 @@ def _run_check(options: CheckOptions) -> ExitCode:
         known = load_baseline(options.baseline, display_path(options.baseline)) if options.baseline else None
     except BaselineError as exc:
         raise _fail(exc.message(lang), ExitCode.USAGE) from None
-    run = _checked(options.run, _progress_wanted(options.fmt))
-    comparison = compare(run, known) if known else None
-    if comparison:
-        run = only_new(run, comparison)
     terminal = _auto_format() if options.fmt == "auto" or options.output else options.fmt
+    formatter = FORMATS[terminal](FormatOptions(lang=lang, color=_use_color(), width=_width()))  # type: ignore[arg-type]
+    document = None
     if options.output:
         chosen = _format_for_file(options.output) if options.fmt == "auto" else options.fmt
         document = FORMATS[chosen](FormatOptions(lang=lang, color=False, width=100))  # type: ignore[arg-type]
+    run = _checked(options.run, _progress_wanted(options.fmt), (formatter,) + ((document,) if document else ()))
+    comparison = compare(run, known) if known else None
+    if comparison:
+        run = only_new(run, comparison)
+    if options.output and document is not None:
         try:
-            _write_atomic(options.output, document.render(run))
+            _write_atomic(options.output, document.chunks(run))
         except OSError as exc:
             raise _fail(f"无法写入 {options.output} / cannot write {options.output}: {exc.strerror or exc}", ExitCode.USAGE) from None
-    formatter = FORMATS[terminal](FormatOptions(lang=lang, color=_use_color(), width=_width()))  # type: ignore[arg-type]
-    _emit(formatter.render(run))
+    _emit(formatter.chunks(run))
     if comparison:  # beside a document on stdout it goes to stderr, so the document stays parseable
         stream = sys.stderr if formatter.machine and terminal != "github" else sys.stdout
         stream.write(describe(comparison, run.plan.id, lang))
@@ -263,10 +268,10 @@ def _run_check(options: CheckOptions) -> ExitCode:
     return ExitCode.OK
 
 
-def _emit(text: str) -> None:
+def _emit(text: str | Iterable[str]) -> None:
     """Print to standard output; a reader that went away (`| head`) ends the run quietly with 141, as SIGPIPE would."""
     try:
-        sys.stdout.write(text)
+        sys.stdout.writelines([text] if isinstance(text, str) else text)
         sys.stdout.flush()
     except BrokenPipeError:
         try:  # so the interpreter's own final flush does not fail again
@@ -288,10 +293,10 @@ def _format_for_file(path: Path) -> str:
     return {".xml": "junit", ".json": "json", ".md": "markdown"}.get(path.suffix.lower(), "text")
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text: str | Iterable[str]) -> None:
     from carework.atomic import atomic_write
 
-    atomic_write(path, text.encode("utf-8"))
+    atomic_write(path, text.encode("utf-8") if isinstance(text, str) else (piece.encode("utf-8") for piece in text))
 
 
 def _unknown_filters(run: object, selection: object) -> str | None:

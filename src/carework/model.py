@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
@@ -215,6 +216,57 @@ class TargetResult:
     closest: tuple[str, ...]
 
 
+class SchoolResults:
+    """A run's results, school by school, each school's decoded only while it is being read.
+
+    A province is millions of results: held as objects they take gigabytes, while each school's outcome stays small
+    until asked for (see `record_check`). Iterating gives every Result in order, as a list would; iterate again and
+    they are decoded again, so read them in as few passes as possible.
+
+    A school may also carry its results already written out by a format (`Format.piece`, made in the worker process
+    that checked the record, and kept in the cache), looked up by `Format.piece_key`; `pieces` hands them out.
+    """
+
+    def __init__(self, schools: Sequence[tuple[str, Callable[[], list[Result]], Callable[[str], str | None]]]) -> None:
+        self._schools = schools
+
+    def __iter__(self) -> Iterator[Result]:
+        for _, load, _ in self._schools:
+            yield from load()
+
+    def by_school(self) -> Iterator[tuple[str, list[Result]]]:
+        """(school code, its results) in order, schools without a result included."""
+        for code, load, _ in self._schools:
+            yield code, load()
+
+    def pieces(self, key: str, write: Callable[[list[Result]], str]) -> Iterator[str]:
+        """Each school's results as text: the piece stored under `key`, else what `write` makes of them."""
+        for _, load, written in self._schools:
+            piece = written(key)
+            yield write(load()) if piece is None else piece
+
+    def where(self, keep: Callable[[Result], bool]) -> SchoolResults:
+        """The results `keep` accepts, just as lazily (without the written pieces, which hold them all)."""
+        return SchoolResults([(code, _kept(load, keep), no_piece) for code, load, _ in self._schools])
+
+    @classmethod
+    def of(cls, results: Iterable[Result]) -> SchoolResults:
+        """Results already in memory (a test's, say), grouped by school in the order they come."""
+        grouped: dict[str, list[Result]] = {}
+        for result in results:
+            grouped.setdefault(result.school, []).append(result)
+        return cls([(code, items.copy, no_piece) for code, items in grouped.items()])
+
+
+def no_piece(key: str) -> None:
+    """A school with no piece written (see `SchoolResults.pieces`)."""
+    return None
+
+
+def _kept(load: Callable[[], list[Result]], keep: Callable[[Result], bool]) -> Callable[[], list[Result]]:
+    return lambda: [r for r in load() if keep(r)]
+
+
 @dataclass
 class CheckRun:
     """Everything one `check` found; formats and reports read only this."""
@@ -222,7 +274,8 @@ class CheckRun:
     plan: Plan
     as_of: dt.date
     schools: list[School]
-    results: list[Result]
+    #: Every result, school by school (`SchoolResults.of(a_list)` for results already in memory).
+    results: SchoolResults
     problems: list[Problem]
     targets: list[TargetResult]
     #: Codes of the schools the user asked about (all of them unless filtered).

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from carework.cache import Cache, context_parts
 from carework.config import Inputs
 from carework.engine import aggregate_targets, waive, waiver_index
-from carework.model import CheckRun, Plan, School
+from carework.formats.base import Format
+from carework.model import CheckRun, Plan, Result, Rule, School, SchoolResults, Waiver, no_piece
 from carework.parallel import Progress, check_files, gc_paused
 from carework.plan import load_plan
 from carework.problems import Problem
@@ -44,16 +46,18 @@ class Selection:
 
 
 def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selection = Selection(), *,
-              cache_dir: Path | None = None, jobs: int | None = None, progress: Progress | None = None) -> CheckRun:
+              cache_dir: Path | None = None, jobs: int | None = None, progress: Progress | None = None,
+              pieces: tuple[Format, ...] = ()) -> CheckRun:
     """Check every record. `cache_dir` keeps per-record outcomes between runs (None: no cache); `jobs` is the number
-    of processes (None: every core, see `parallel.default_jobs`); `progress(done, total)` is called as files finish.
+    of processes (None: every core, see `parallel.default_jobs`); `progress(done, total)` is called as files finish;
+    `pieces` are the formats the output will be written in, whose per-school pieces are written as records are checked.
 
     The schools in the run carry their identity and `quality` only, not the whole record (see `record_check`).
     """
     plan = load_plan(inputs.plan, display_path(inputs.plan))
     files, problems = discover(list(inputs.schools))
     ctx = Context(vocabularies=plan.vocabularies, today=today, period=plan.period)
-    job = Job(plan, ctx, as_of, tuple(inputs.schools))
+    job = Job(plan, ctx, as_of, tuple(inputs.schools), tuple(f for f in pieces if f.piece_key() is not None))
     outcomes = check_files(files, job, cache=_open_cache(cache_dir, plan, as_of, today), jobs=jobs, progress=progress)
     with gc_paused():  # hundreds of thousands of results and no reference cycle among them
         return _assemble(inputs, plan, as_of, selection, outcomes, problems)
@@ -83,7 +87,11 @@ def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, 
     wanted = {r.id for r in plan.rules if (not selection.sections or r.section in selection.sections)
               and (not selection.rules or r.id in selection.rules)}
     rules = school_rules(plan)
-    results = [r for s in chosen for r in waive(evaluated[id(s)].results(rules), index, as_of) if r.rule in wanted]
+    every_rule = all(r.id in wanted for r in rules)
+    waived = {school for _, school in index}
+    results = SchoolResults([(s.code, partial(_results, evaluated[id(s)], rules, index, as_of, wanted),
+                              evaluated[id(s)].piece if every_rule and s.code not in waived else no_piece)
+                             for s in chosen])
     if selection.narrows_schools:
         files_shown = {s.file for s in chosen} | ({display_path(inputs.waivers)} if inputs.waivers else set())
         if selection.files is not None and not (selection.schools or selection.districts):
@@ -92,6 +100,12 @@ def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, 
     problems.sort()
     targets = aggregate_targets(plan, [(s, evaluated[id(s)].facts) for s in schools])
     return CheckRun(plan, as_of, schools, results, problems, targets, [s.code for s in chosen])
+
+
+def _results(outcome: FileOutcome, rules: tuple[Rule, ...], waivers: dict[tuple[str, str], Waiver], as_of: dt.date,
+             wanted: set[str]) -> list[Result]:
+    """One school's results as the run shows them: waivers applied, only the rules asked for."""
+    return [r for r in waive(outcome.results(rules), waivers, as_of) if r.rule in wanted]
 
 
 def _open_cache(folder: Path | None, plan: Plan, as_of: dt.date, today: dt.date) -> Cache | None:

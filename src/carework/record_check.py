@@ -6,17 +6,26 @@ rule, severity, file, the path a result points at — is left out and put back b
 the school's identity. Never the parsed record or its YAML nodes: that keeps the transfer between processes and
 the cache cheap (about a fifth of a record's size, and as fast to unpickle). Waivers and the user's selection are
 applied afterwards by the pipeline, so one outcome serves every waiver file and every filter.
+
+The rule results are kept pickled, as one bytes object per file, until output asks for them: a run holds every
+school's outcome at once, and forty tuples a school would be millions of objects in a province (gigabytes, and a
+garbage collector scanning them), where one blob a school is about a kilobyte. Likewise the pieces of output written
+here for formats that write each school's results as one piece (`Format.piece`, JSON's 12 KB a school) are kept
+compressed, about a tenth of their size, until they are written out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from carework.engine import TargetFact, evaluate_school, school_scope, target_facts
+from carework.formats.base import Format
 from carework.loader import Document
 from carework.model import Plan, Result, Rule, School, Status
 from carework.problems import Location, Problem
@@ -39,6 +48,8 @@ class Job:
     ctx: Context
     as_of: dt.date
     roots: tuple[Path, ...]
+    #: Formats whose per-school pieces are written along with the results (see `Format.piece`).
+    pieces: tuple[Format, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,10 +60,12 @@ class FileOutcome:
     problems: tuple[Problem, ...]
     #: The school's identity; None when the file holds no usable school.
     card: SchoolCard | None = None
-    #: Every school rule's result, in plan order, judged without waivers.
-    compact: tuple[CompactResult, ...] = ()
+    #: Every school rule's result, in plan order, judged without waivers: a pickled tuple of CompactResult.
+    packed: bytes = b""
     #: The school's standing for each aggregate target, in plan order.
     facts: tuple[TargetFact, ...] = ()
+    #: (Format.piece_key, the piece as UTF-8 compressed with zlib) for each format of `Job.pieces`.
+    written: tuple[tuple[str, bytes], ...] = ()
 
     def school(self) -> School | None:
         """The school as a run keeps it: identity, `quality` (which reports show) and where its code is written.
@@ -75,12 +88,24 @@ class FileOutcome:
         """The results as `engine.evaluate_school` gives them; `rules` are the plan's school rules, in order."""
         if self.card is None:
             return []
-        if len(rules) != len(self.compact):
-            raise ValueError(f"{self.file}: {len(self.compact)} results for {len(rules)} rules")
-        code = self.card[0]
-        return [Result(code, rule.id, _STATUS[status], rule.severity, zh, en, Location(self.file, line, column, rule.anchor),
+        compact = self.compact()
+        if len(rules) != len(compact):
+            raise ValueError(f"{self.file}: {len(compact)} results for {len(rules)} rules")
+        code, file = self.card[0], self.file
+        return [Result(code, rule.id, _STATUS[status], rule.severity, zh, en, Location(file, line, column, rule.anchor),
                        found, expected)
-                for rule, (status, line, column, found, expected, zh, en) in zip(rules, self.compact, strict=True)]
+                for rule, (status, line, column, found, expected, zh, en) in zip(rules, compact, strict=True)]
+
+    def compact(self) -> tuple[CompactResult, ...]:
+        """The rule results as `check_file` judged them, in plan order."""
+        return pickle.loads(self.packed) if self.packed else ()
+
+    def piece(self, key: str) -> str | None:
+        """The piece a format wrote of these results under `key`, if it was written."""
+        for written, data in self.written:
+            if written == key:
+                return zlib.decompress(data).decode("utf-8")
+        return None
 
 
 def school_rules(plan: Plan) -> tuple[Rule, ...]:
@@ -94,9 +119,12 @@ def check_file(path: Path, job: Job) -> FileOutcome:
     if school is None:
         return FileOutcome(display_path(path), tuple(problems))
     scope = school_scope(job.plan, school, job.as_of)
+    results = evaluate_school(job.plan, school, job.as_of, {}, scope)
     compact = tuple((r.status.value, r.location.line, r.location.column, r.found, r.expected, r.message_zh, r.message_en)
-                    for r in evaluate_school(job.plan, school, job.as_of, {}, scope))
+                    for r in results)
+    written = tuple((str(f.piece_key()), zlib.compress(f.piece(results).encode("utf-8"), 1)) for f in job.pieces)
     code, root = school.locate(("code",)), school.locate(())
     card: SchoolCard = (school.code, school.name, school.district, school.kind, school.ownership,
                         school.data.get("quality"), (code.line, code.column), (root.line, root.column))
-    return FileOutcome(school.file, tuple(problems), card, compact, target_facts(job.plan, school, scope))
+    packed = pickle.dumps(compact, pickle.HIGHEST_PROTOCOL)
+    return FileOutcome(school.file, tuple(problems), card, packed, target_facts(job.plan, school, scope), written)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass
 
 from carework.model import SEVERITIES, CheckRun, Result, Status
 
@@ -16,6 +17,11 @@ class Tally:
     not_applicable: int = 0
     errors: int = 0
 
+    @classmethod
+    def total(cls, tallies: Iterable[Tally]) -> Tally:
+        """The sum of several tallies (of the sections, say, for the whole run)."""
+        return cls(*(sum(column) for column in zip(*(astuple(t) for t in tallies), strict=True)))
+
     @property
     def applicable(self) -> int:
         return self.passed + self.failed + self.waived
@@ -26,15 +32,20 @@ class Tally:
         return (self.passed + self.waived) / self.applicable if self.applicable else None
 
 
-def tally(results: list[Result]) -> Tally:
+#: The statuses a Tally counts, in the order of its fields.
+_TALLIED = (Status.PASS, Status.FAIL, Status.WAIVED, Status.NOT_APPLICABLE, Status.ERROR)
+
+
+def tally(results: Iterable[Result]) -> Tally:
     counts = Counter(r.status for r in results)
-    return Tally(counts[Status.PASS], counts[Status.FAIL], counts[Status.WAIVED], counts[Status.NOT_APPLICABLE],
-                 counts[Status.ERROR])
+    return Tally(*(counts[status] for status in _TALLIED))
 
 
 def by_section(run: CheckRun) -> list[tuple[int, Tally]]:
     section_of = {r.id: r.section for r in run.plan.rules}
-    return [(s.number, tally([r for r in run.results if section_of[r.rule] == s.number])) for s in run.plan.sections]
+    counts = Counter((section_of[r.rule], r.status) for r in run.results)
+    return [(s.number, Tally(*(counts[(s.number, status)] for status in _TALLIED))) for s in run.plan.sections]
+
 
 
 def by_school(run: CheckRun) -> dict[str, list[Result]]:
@@ -44,11 +55,11 @@ def by_school(run: CheckRun) -> dict[str, list[Result]]:
     return out
 
 
-def gaps(results: list[Result]) -> list[Result]:
+def gaps(results: Iterable[Result]) -> list[Result]:
     return [r for r in results if r.status == Status.FAIL]
 
 
-def gap_weight(results: list[Result]) -> tuple[int, ...]:
+def gap_weight(results: Iterable[Result]) -> tuple[int, ...]:
     """How much a school lacks, for ordering: gaps counted by severity, most severe first."""
     failing = Counter(r.severity for r in gaps(results))
     return tuple(failing[s] for s in SEVERITIES)
@@ -60,7 +71,7 @@ def common_gaps(run: CheckRun) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def worst_failing(results: list[Result]) -> str | None:
+def worst_failing(results: Iterable[Result]) -> str | None:
     """The most severe level among the gaps, or None when there are none."""
     levels = {r.severity for r in gaps(results)}
     return next((s for s in SEVERITIES if s in levels), None)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from carework.model import CheckRun
+from carework.model import CheckRun, Result
 from carework.problems import Lang
 
 
@@ -18,7 +19,7 @@ class FormatOptions:
 
 
 class Format(ABC):
-    """Turns a whole CheckRun into one document of text."""
+    """Turns a whole CheckRun into one document of text, written in pieces where the format can (`chunks`)."""
 
     name: ClassVar[str]
     #: Machine-readable formats get no progress bar and no decoration.
@@ -30,3 +31,22 @@ class Format(ABC):
     @abstractmethod
     def render(self, run: CheckRun) -> str:
         """The whole output for `run`."""
+
+    def chunks(self, run: CheckRun) -> Iterator[str]:
+        """The same text as `render`, in pieces to write as they come; a format whose output grows with the number of
+        schools yields it school by school, so a province's output is never held in memory at once."""
+        yield self.render(run)
+
+    def piece_key(self) -> str | None:
+        """For a format whose output holds each school's results as one piece of text that depends on nothing else
+        (`piece`): the key that piece is kept under, naming everything it depends on besides the results (format,
+        language). None for every other format."""
+        return None
+
+    def piece(self, results: list[Result]) -> str:
+        """One school's results as this format writes them (only for a format with a `piece_key`).
+
+        The worker process that checks a record writes its piece there, in parallel, and the cache keeps it; the
+        parent only joins the pieces. A school whose results a waiver or a filter changes gets its piece written
+        again in the parent."""
+        raise NotImplementedError(f"{self.name} writes no per-school pieces")

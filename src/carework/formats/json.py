@@ -1,7 +1,14 @@
-"""`--format json`: one JSON document, the contract other tools build on (see README)."""
+"""`--format json`: one JSON document, the contract other tools build on (see README).
+
+The document is written as it is made, school by school: a province's results (12 KB of JSON a school) never sit in
+memory at once, and each result is written from one template instead of a dict walked by an encoder. The text is
+exactly what `json.dumps(document, ensure_ascii=False, indent=2)` gives; `tests/test_formats_json.py` holds it to that.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from json.encoder import encode_basestring
 from typing import Any
 
 from carework import __version__
@@ -10,6 +17,11 @@ from carework.formats.base import Format
 from carework.jsontext import dumps_indented
 from carework.model import CheckRun, Result, TargetResult
 from carework.problems import Problem
+
+#: One result inside "results" (two levels deep); the values are JSON text already.
+_RESULT = ('    {\n      "school": %s,\n      "rule": %s,\n      "status": "%s",\n      "severity": "%s",\n'
+           '      "message": %s,\n      "file": %s,\n      "line": %d,\n      "column": %d,\n      "found": %s,\n'
+           '      "expected": %s%s\n    }')
 
 
 def _jsonable(value: Any, lang: str) -> Any:
@@ -24,12 +36,20 @@ def _jsonable(value: Any, lang: str) -> Any:
     return str(value)
 
 
+def _nested(value: Any, depth: int) -> str:
+    """`value` as JSON text that starts `depth` levels deep in the document."""
+    return dumps_indented(value).replace("\n", "\n" + "  " * depth)  # JSON text never holds a raw line break
+
+
 class JsonFormat(Format):
     name = "json"
 
     def render(self, run: CheckRun) -> str:
+        return "".join(self.chunks(run))
+
+    def chunks(self, run: CheckRun) -> Iterator[str]:
         lang = self.options.lang
-        doc = {
+        head = {
             "carework": __version__,
             "plan": run.plan.id,
             "plan_title": run.plan.title.get(lang),
@@ -37,12 +57,36 @@ class JsonFormat(Format):
             "lang": lang,
             "schools": len(run.selected),
             "schools_loaded": len(run.schools),
-            "results": [self.result(r) for r in run.results],
+        }
+        yield _nested(head, 0)[:-2] + ',\n  "results": ['  # the head without its closing "\n}"
+        separator = "\n"
+        for piece in run.results.pieces(self.piece_key(), self.piece):
+            if piece:
+                yield separator + piece
+                separator = ",\n"
+        yield "]" if separator == "\n" else "\n  ]"
+        tail = {
             "errors": [self.problem(p) for p in run.problems if p.level == "error"],
             "warnings": [self.problem(p) for p in run.problems if p.level == "warning"],
             "targets": [self.target(t) for t in run.targets],
         }
-        return dumps_indented(doc) + "\n"  # what json.dumps(doc, ensure_ascii=False, indent=2) gives, faster
+        yield ",\n" + _nested(tail, 0)[2:] + "\n"  # the rest without its opening "{\n"
+
+    def piece_key(self) -> str:
+        return f"json:{self.options.lang}"
+
+    def piece(self, results: list[Result]) -> str:
+        return ",\n".join(self.result_text(r) for r in results)
+
+    def result_text(self, r: Result) -> str:
+        """One result as the JSON text `result` would give, indented as an item of "results"."""
+        lang = self.options.lang
+        waiver = ""
+        if r.waiver:
+            waiver = ',\n      "waiver": ' + _nested(self.waiver(r), 3)
+        return _RESULT % (encode_basestring(r.school), encode_basestring(r.rule), r.status.value, r.severity,
+                          encode_basestring(r.message(lang)), encode_basestring(r.location.file), r.location.line,
+                          r.location.column, _value(r.found, lang), _value(r.expected, lang), waiver)
 
     def result(self, r: Result) -> dict[str, Any]:
         lang = self.options.lang
@@ -59,9 +103,13 @@ class JsonFormat(Format):
             "expected": _jsonable(r.expected, lang),
         }
         if r.waiver:
-            out["waiver"] = {"reason": r.waiver.reason, "approved_by": r.waiver.approved_by,
-                             "expires": r.waiver.expires.isoformat()}
+            out["waiver"] = self.waiver(r)
         return out
+
+    @staticmethod
+    def waiver(r: Result) -> dict[str, Any]:
+        assert r.waiver is not None
+        return {"reason": r.waiver.reason, "approved_by": r.waiver.approved_by, "expires": r.waiver.expires.isoformat()}
 
     def problem(self, p: Problem) -> dict[str, Any]:
         lang = self.options.lang
@@ -89,3 +137,15 @@ class JsonFormat(Format):
             "needed": t.needed,
             "closest": list(t.closest[:10]),
         }
+
+
+def _value(value: Any, lang: str) -> str:
+    """`found` or `expected` as JSON text at a result's depth; the common cases without the general encoder."""
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is str:
+        return encode_basestring(value)
+    return _nested(_jsonable(value, lang), 3)

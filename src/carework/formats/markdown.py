@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from carework.formats.base import Format
 from carework.model import CheckRun
-from carework.report.context import ContextBuilder
-from carework.report.render import make_renderer
 
 TEMPLATE = "check-summary.md.j2"
 
@@ -18,5 +16,8 @@ class MarkdownFormat(Format):
     name = "markdown"
 
     def render(self, run: CheckRun) -> str:
+        from carework.report.context import ContextBuilder  # Jinja loads only when this format is asked for
+        from carework.report.render import make_renderer
+
         builder = ContextBuilder(run, {s.code: "" for s in run.schools}, {})
         return make_renderer(self.options.lang).render(TEMPLATE, builder.check_page())

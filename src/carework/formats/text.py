@@ -7,6 +7,7 @@ as two columns so they stay aligned.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from rich import box
@@ -19,7 +20,7 @@ from carework.i18n import percent, t
 from carework.model import SEVERITY_LABELS, STATUS_LABELS, CheckRun, Result, School, Status
 from carework.problems import Problem
 from carework.record_schema import SCHOOL_KINDS
-from carework.summary import by_school, by_section, gap_weight, tally
+from carework.summary import Tally, by_section, gap_weight, tally
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "advice": "cyan"}
 STATUS_MARK = {Status.FAIL: "✗", Status.ERROR: "!", Status.WAIVED: "~", Status.NOT_APPLICABLE: "-", Status.PASS: "✓"}
@@ -30,43 +31,50 @@ class TextFormat(Format):
     machine = False
 
     def render(self, run: CheckRun) -> str:
+        return "".join(self.chunks(run))
+
+    def chunks(self, run: CheckRun) -> Iterator[str]:
+        """School by school, as each is rendered: a province's gap list is written as it is made."""
         buffer = io.StringIO()
         console = Console(file=buffer, width=self.options.width, force_terminal=self.options.color,
                           no_color=not self.options.color, color_system="standard" if self.options.color else None,
                           highlight=False, emoji=False, soft_wrap=True)
-        self.schools(console, run)
-        self.problems(console, run.problems)
-        self.summary(console, run)
-        # Rich pads table cells to the column width; trailing blanks only make diffs and logs noisier.
-        return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
-    def lang_label(self, pair: tuple[str, str]) -> str:
-        return pair[0] if self.options.lang == "zh" else pair[1]
+        def written() -> str:
+            # Rich pads table cells to the column width; trailing blanks only make diffs and logs noisier.
+            text = "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+            buffer.seek(0)
+            buffer.truncate()
+            return text
 
-    def schools(self, console: Console, run: CheckRun) -> None:
         lang = self.options.lang
-        grouped = by_school(run)
         schools = {s.code: s for s in run.schools}
+        section_of = {r.id: r.section for r in run.plan.rules}
         clean = 0
-        for code, results in grouped.items():
+        for code, results in run.results.by_school():
             shown = [r for r in results if r.status in (Status.FAIL, Status.ERROR, Status.WAIVED)]
             if not shown:
                 clean += 1
                 continue
-            console.print(self.heading(schools[code], results))
-            section_of = {r.id: r.section for r in run.plan.rules}
+            lines = [self.heading(schools[code], results)]
             for section in run.plan.sections:
                 mine = [r for r in shown if section_of[r.rule] == section.number]
-                if not mine:
-                    continue
-                console.print(Text(f"  {section.number}. {section.title.get(lang)}", style="bold"))
-                for result in mine:
-                    console.print(self.line(result))
+                if mine:
+                    lines.append(Text(f"  {section.number}. {section.title.get(lang)}", style="bold"))
+                    lines.extend(self.line(result) for result in mine)
+            console.print(Text("\n").join(lines))  # one print a school: rich's cost is mostly per call
             console.print()
+            yield written()
         if clean:
             console.print(Text(f"{clean} 所学校全部达标，未逐一列出" if lang == "zh" else f"{clean} school(s) met every requirement (not listed)",
                                style="green"))
             console.print()
+        self.problems(console, run.problems)
+        self.summary(console, run)
+        yield written()
+
+    def lang_label(self, pair: tuple[str, str]) -> str:
+        return pair[0] if self.options.lang == "zh" else pair[1]
 
     def heading(self, school: School, results: list[Result]) -> Text:
         lang = self.options.lang
@@ -122,12 +130,13 @@ class TextFormat(Format):
         for key, justify in (("section", "left"), ("rate", "right"), ("passed", "right"), ("failed", "right"),
                              ("waived", "right"), ("not_applicable", "right"), ("errors", "right")):
             sections.add_column(t(key, lang), justify=justify)  # type: ignore[arg-type]
-        for number, counts in by_section(run):
+        per_section = by_section(run)
+        for number, counts in per_section:
             section = run.plan.section(number)
             title = f"{number}. {section.short.get(lang)}" if section else str(number)
             sections.add_row(title, percent(counts.rate), str(counts.passed), str(counts.failed), str(counts.waived),
                              str(counts.not_applicable), str(counts.errors))
-        total = tally(run.results)
+        total = Tally.total(counts for _, counts in per_section)
         sections.add_row("合计" if lang == "zh" else "Total", percent(total.rate), str(total.passed), str(total.failed),
                          str(total.waived), str(total.not_applicable), str(total.errors), style="bold")
         console.print(sections)

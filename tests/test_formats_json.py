@@ -1,0 +1,84 @@
+"""`--format json` is written school by school, from pieces the workers wrote, yet is exactly the document
+`json.dumps(..., ensure_ascii=False, indent=2)` makes of a run."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
+
+import carework.parallel as parallel
+from carework.config import Inputs
+from carework.formats import FormatOptions
+from carework.formats.json import JsonFormat
+from carework.model import CheckRun
+from carework.pipeline import Selection, run_check
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Generated schools with every kind of result, and waivers covering some of their gaps."""
+    folder = tmp_path_factory.mktemp("city") / "schools"
+    generate(60, folder, seed=11)
+    waivers = folder.parent / "waivers.yaml"
+    codes = sorted(p.stem for p in folder.rglob("*.yaml"))[:20]
+    waivers.write_text("waivers:\n" + "".join(
+        f"  - {{rule: S2-13, school: {code}, reason: 整改中, approved_by: 市教育局, expires: 2025-06-30}}\n" for code in codes),
+        encoding="utf-8")
+    return folder, waivers
+
+
+def document(run: CheckRun, fmt: JsonFormat) -> dict[str, Any]:
+    """The document as the plain dictionaries the format describes, before any text is written."""
+    return {
+        "results": [fmt.result(r) for r in run.results],
+        "errors": [fmt.problem(p) for p in run.problems if p.level == "error"],
+        "warnings": [fmt.problem(p) for p in run.problems if p.level == "warning"],
+        "targets": [fmt.target(t) for t in run.targets],
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_streamed_text_is_what_json_dumps_writes(city: tuple[Path, Path], lang: str) -> None:
+    folder, waivers = city
+    fmt = JsonFormat(FormatOptions(lang=lang))  # type: ignore[arg-type]
+    run = run_check(Inputs((folder,), PLAN_FILE, waivers), AS_OF, TODAY, jobs=1, pieces=(fmt,))
+    text = fmt.render(run)
+    parsed = json.loads(text)
+    assert text == json.dumps(parsed, ensure_ascii=False, indent=2) + "\n"
+    assert {k: parsed[k] for k in ("results", "errors", "warnings", "targets")} == json.loads(json.dumps(document(run, fmt)))
+    statuses = {r["status"] for r in parsed["results"]}
+    assert statuses >= {"pass", "fail", "not_applicable", "waived"}, "the city should show every kind of result"
+    assert any(not isinstance(r["found"], (str, int, type(None))) for r in parsed["results"])
+
+
+def test_pieces_written_by_the_workers_or_the_cache_change_nothing(city: tuple[Path, Path],
+                                                                   monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With waivers, filters and a warm cache, the parent writes again exactly the schools whose results changed."""
+    folder, waivers = city
+    monkeypatch.setattr(parallel, "MIN_CHUNK", 10)
+    fmt = JsonFormat(FormatOptions())
+    inputs = Inputs((folder,), PLAN_FILE, waivers)
+    for selection in (Selection(), Selection(rules=("S2-13", "S1-01")), Selection(districts=("D01",))):
+        plain = fmt.render(run_check(inputs, AS_OF, TODAY, selection, jobs=1))
+        pooled = fmt.render(run_check(inputs, AS_OF, TODAY, selection, jobs=2, pieces=(fmt,)))
+        cold = fmt.render(run_check(inputs, AS_OF, TODAY, selection, jobs=2, pieces=(fmt,), cache_dir=tmp_path / "cache"))
+        warm = fmt.render(run_check(inputs, AS_OF, TODAY, selection, jobs=2, pieces=(fmt,), cache_dir=tmp_path / "cache"))
+        assert plain == pooled == cold == warm
+    english = JsonFormat(FormatOptions(lang="en"))  # cached Chinese pieces are not used for English
+    assert english.render(run_check(inputs, AS_OF, TODAY, cache_dir=tmp_path / "cache")) == \
+        english.render(run_check(inputs, AS_OF, TODAY, jobs=1))
+
+
+def test_an_empty_run_is_still_one_document() -> None:
+    run = run_check(Inputs((ROOT / "no-such-folder",), PLAN_FILE, None), AS_OF, TODAY)
+    text = JsonFormat(FormatOptions()).render(run)
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(text)["results"] == []
