@@ -109,13 +109,14 @@ class Cache:
         h.update(raw)
         return h.hexdigest()
 
-    def _entry(self, key: str) -> Path:
-        return self.folder / key[:2] / (key + _SUFFIX)
+    def _entry(self, key: str) -> str:
+        return os.path.join(self.folder, key[:2], key + _SUFFIX)  # text, not Path: this runs for every record
 
     def get(self, key: str) -> Any | None:
         """The stored outcome, or None when there is none or it cannot be read."""
         try:
-            data = self._entry(key).read_bytes()
+            with open(self._entry(key), "rb") as entry:
+                data = entry.read()
         except OSError:
             return None
         try:
@@ -126,15 +127,15 @@ class Cache:
     def put(self, key: str, outcome: Any) -> None:
         """Store an outcome atomically; failures (read-only or full disk) are ignored."""
         final = self._entry(key)
-        temporary = final.with_name(f"{final.name}.{os.getpid()}.tmp")
+        temporary = f"{final}.{os.getpid()}.tmp"
         try:
-            final.parent.mkdir(exist_ok=True)
+            os.makedirs(os.path.dirname(final), exist_ok=True)
             with open(temporary, "wb") as f:
                 f.write(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(temporary, final)
         except OSError:
             try:
-                temporary.unlink()
+                os.unlink(temporary)
             except OSError:
                 pass
 

@@ -21,9 +21,7 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            # Broken links are kept so that they are reported, not silently skipped.
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in RECORD_SUFFIXES and (p.is_file() or p.is_symlink())
-                                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+            found.extend(_records_in(path))
         elif path.is_file() or path.is_symlink():
             found.append(path)
         else:
@@ -33,8 +31,39 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     return unique, problems
 
 
+def _records_in(folder: Path) -> list[Path]:
+    """Record files below `folder` in path order, as `sorted(folder.rglob(...))` would give them: hidden files and
+    folders left out, symbolic links to folders listed (so they are reported) but not entered, broken links kept."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    pending: list[tuple[str, tuple[str, ...]]] = [(os.fspath(folder), ())]
+    while pending:
+        where, parts = pending.pop()
+        try:
+            entries = list(os.scandir(where))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            link = entry.is_symlink()
+            if not link and entry.is_dir():
+                pending.append((entry.path, parts + (name,)))
+            elif name.endswith(RECORD_SUFFIXES) and (link or entry.is_file()):
+                found.append((parts + (name,), entry.path))
+    found.sort()  # by path components, as paths compare, not by text ("a/b" before "a-c/x")
+    return [Path(full) for _, full in found]
+
+
 def display_path(path: Path) -> str:
     """A path as users see it: relative to the current folder when inside it, with forward slashes."""
+    text = os.fspath(path)
+    if os.sep == "/" and os.path.normpath(text) == text:  # the common case, without relpath's work
+        if not os.path.isabs(text) and not text.startswith(".."):
+            return printable(text)
+        cwd = os.getcwd()
+        if text.startswith(cwd.rstrip("/") + "/"):
+            return printable(text[len(cwd.rstrip("/")) + 1:])
     try:
         rel = os.path.relpath(path)
     except ValueError:
