@@ -7,11 +7,11 @@ the school's identity. Never the parsed record or its YAML nodes: that keeps the
 the cache cheap (about a fifth of a record's size, and as fast to unpickle). Waivers and the user's selection are
 applied afterwards by the pipeline, so one outcome serves every waiver file and every filter.
 
-The rule results are kept pickled, as one bytes object per file, until output asks for them: a run holds every
-school's outcome at once, and forty tuples a school would be millions of objects in a province (gigabytes, and a
-garbage collector scanning them), where one blob a school is about a kilobyte. Likewise the pieces of output written
-here for formats that write each school's results as one piece (`Format.piece`, JSON's 12 KB a school) are kept
-compressed, about a tenth of their size, until they are written out.
+The rule results are kept pickled and compressed, as one bytes object per file, until output asks for them: a run
+holds every school's outcome at once, and forty tuples a school would be millions of objects in a province
+(gigabytes, and a garbage collector scanning them), where one blob a school is about a kilobyte. Likewise the pieces
+of output written here for formats that write each school's results as one piece (`Format.piece`, JSON's 12 KB a
+school) are kept compressed, about a tenth of their size, until they are written out.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ class FileOutcome:
     problems: tuple[Problem, ...]
     #: The school's identity; None when the file holds no usable school.
     card: SchoolCard | None = None
-    #: Every school rule's result, in plan order, judged without waivers: a pickled tuple of CompactResult.
+    #: Every school rule's result, in plan order, judged without waivers: a tuple of CompactResult, pickled and
+    #: compressed with zlib.
     packed: bytes = b""
     #: The school's standing for each aggregate target, in plan order.
     facts: tuple[TargetFact, ...] = ()
@@ -98,7 +99,7 @@ class FileOutcome:
 
     def compact(self) -> tuple[CompactResult, ...]:
         """The rule results as `check_file` judged them, in plan order."""
-        return pickle.loads(self.packed) if self.packed else ()
+        return pickle.loads(zlib.decompress(self.packed)) if self.packed else ()
 
     def piece(self, key: str) -> str | None:
         """The piece a format wrote of these results under `key`, if it was written."""
@@ -126,5 +127,5 @@ def check_file(path: Path, job: Job) -> FileOutcome:
     code, root = school.locate(("code",)), school.locate(())
     card: SchoolCard = (school.code, school.name, school.district, school.kind, school.ownership,
                         school.data.get("quality"), (code.line, code.column), (root.line, root.column))
-    packed = pickle.dumps(compact, pickle.HIGHEST_PROTOCOL)
+    packed = zlib.compress(pickle.dumps(compact, pickle.HIGHEST_PROTOCOL), 1)
     return FileOutcome(school.file, tuple(problems), card, packed, target_facts(job.plan, school, scope), written)
