@@ -263,7 +263,8 @@ def _run_check(options: CheckOptions) -> ExitCode:
         return ExitCode.INVALID_DATA
     if options.fail_on != "none":
         bar = SEVERITIES[: SEVERITIES.index(options.fail_on) + 1]  # type: ignore[arg-type]
-        if any(r.status == Status.FAIL and r.severity in bar for r in run.results):
+        severity = {r.id: r.severity for r in run.plan.rules}
+        if any(status == Status.FAIL and severity[rule] in bar for _, rule, status in run.results.statuses()):
             return ExitCode.GAPS
     return ExitCode.OK
 

@@ -144,9 +144,16 @@ def waive(results: Iterable[Result], waivers: dict[tuple[str, str], Waiver], as_
     """
     out = []
     for result in results:
-        waiver = waivers.get((result.rule, result.school)) if result.status == Status.FAIL else None
-        out.append(replace(result, status=Status.WAIVED, waiver=waiver) if waiver and active(waiver, as_of) else result)
+        waiver = waiver_of(result.rule, result.school, result.status, waivers, as_of)
+        out.append(replace(result, status=Status.WAIVED, waiver=waiver) if waiver else result)
     return out
+
+
+def waiver_of(rule: str, school: str, status: Status, waivers: dict[tuple[str, str], Waiver],
+              as_of: dt.date) -> Waiver | None:
+    """The waiver that makes this result waived: an active one, of a gap."""
+    waiver = waivers.get((rule, school)) if status == Status.FAIL else None
+    return waiver if waiver and active(waiver, as_of) else None
 
 
 def waiver_index(plan: Plan, waivers: list[Waiver], codes: set[str],

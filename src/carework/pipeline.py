@@ -13,9 +13,9 @@ from pathlib import Path
 
 from carework.cache import Cache, context_parts
 from carework.config import Inputs
-from carework.engine import aggregate_targets, waive, waiver_index
+from carework.engine import aggregate_targets, waive, waiver_index, waiver_of
 from carework.formats.base import Format
-from carework.model import CheckRun, Plan, Result, Rule, School, SchoolResults, Waiver, no_piece
+from carework.model import CheckRun, LazySchool, Plan, Result, Rule, School, SchoolResults, Status, Waiver, no_piece
 from carework.parallel import Progress, check_files, gc_paused
 from carework.plan import load_plan
 from carework.problems import Problem
@@ -89,8 +89,9 @@ def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, 
     rules = school_rules(plan)
     every_rule = all(r.id in wanted for r in rules)
     waived = {school for _, school in index}
-    results = SchoolResults([(s.code, partial(_results, evaluated[id(s)], rules, index, as_of, wanted),
-                              evaluated[id(s)].piece if every_rule and s.code not in waived else no_piece)
+    results = SchoolResults([LazySchool(s.code, partial(_results, evaluated[id(s)], rules, index, as_of, wanted),
+                                        evaluated[id(s)].piece if every_rule and s.code not in waived else no_piece,
+                                        partial(_statuses, evaluated[id(s)], rules, index, as_of, wanted))
                              for s in chosen])
     if selection.narrows_schools:
         files_shown = {s.file for s in chosen} | ({display_path(inputs.waivers)} if inputs.waivers else set())
@@ -106,6 +107,14 @@ def _results(outcome: FileOutcome, rules: tuple[Rule, ...], waivers: dict[tuple[
              wanted: set[str]) -> list[Result]:
     """One school's results as the run shows them: waivers applied, only the rules asked for."""
     return [r for r in waive(outcome.results(rules), waivers, as_of) if r.rule in wanted]
+
+
+def _statuses(outcome: FileOutcome, rules: tuple[Rule, ...], waivers: dict[tuple[str, str], Waiver], as_of: dt.date,
+              wanted: set[str]) -> list[tuple[str, Status]]:
+    """(rule, status) of each of `_results`, read straight from the outcome, without making Results."""
+    code = outcome.card[0] if outcome.card else ""
+    return [(rule.id, Status.WAIVED if waiver_of(rule.id, code, status, waivers, as_of) else status)
+            for rule, status in zip(rules, outcome.statuses(), strict=True) if rule.id in wanted]
 
 
 def _open_cache(folder: Path | None, plan: Plan, as_of: dt.date, today: dt.date) -> Cache | None:

@@ -101,6 +101,10 @@ class FileOutcome:
         """The rule results as `check_file` judged them, in plan order."""
         return pickle.loads(zlib.decompress(self.packed)) if self.packed else ()
 
+    def statuses(self) -> list[Status]:
+        """The status of each rule result, in plan order."""
+        return [_STATUS[compact[0]] for compact in self.compact()]
+
     def piece(self, key: str) -> str | None:
         """The piece a format wrote of these results under `key`, if it was written."""
         for written, data in self.written:
@@ -123,7 +127,7 @@ def check_file(path: Path, job: Job) -> FileOutcome:
     results = evaluate_school(job.plan, school, job.as_of, {}, scope)
     compact = tuple((r.status.value, r.location.line, r.location.column, r.found, r.expected, r.message_zh, r.message_en)
                     for r in results)
-    written = tuple((str(f.piece_key()), zlib.compress(f.piece(results).encode("utf-8"), 1)) for f in job.pieces)
+    written = tuple((str(f.piece_key()), zlib.compress(f.piece(job.plan, school, results).encode("utf-8"), 1)) for f in job.pieces)
     code, root = school.locate(("code",)), school.locate(())
     card: SchoolCard = (school.code, school.name, school.district, school.kind, school.ownership,
                         school.data.get("quality"), (code.line, code.column), (root.line, root.column))

@@ -43,7 +43,7 @@ def tally(results: Iterable[Result]) -> Tally:
 
 def by_section(run: CheckRun) -> list[tuple[int, Tally]]:
     section_of = {r.id: r.section for r in run.plan.rules}
-    counts = Counter((section_of[r.rule], r.status) for r in run.results)
+    counts = Counter((section_of[rule], status) for _, rule, status in run.results.statuses())
     return [(s.number, Tally(*(counts[(s.number, status)] for status in _TALLIED))) for s in run.plan.sections]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from carework.model import CheckRun, Result
+from carework.model import CheckRun, Plan, Result, School
 from carework.problems import Lang
 
 
@@ -43,8 +43,9 @@ class Format(ABC):
         language). None for every other format."""
         return None
 
-    def piece(self, results: list[Result]) -> str:
-        """One school's results as this format writes them (only for a format with a `piece_key`).
+    def piece(self, plan: Plan, school: School, results: list[Result]) -> str:
+        """One school's results as this format writes them (only for a format with a `piece_key`); `school` has at
+        least the school's identity (code, name, district, kind, ownership).
 
         The worker process that checks a record writes its piece there, in parallel, and the cache keeps it; the
         parent only joins the pieces. A school whose results a waiver or a filter changes gets its piece written

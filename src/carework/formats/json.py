@@ -15,7 +15,7 @@ from carework import __version__
 from carework.checks import Label, Percent
 from carework.formats.base import Format
 from carework.jsontext import dumps_indented
-from carework.model import CheckRun, Result, TargetResult
+from carework.model import CheckRun, Plan, Result, School, TargetResult
 from carework.problems import Problem
 
 #: One result inside "results" (two levels deep); the values are JSON text already.
@@ -60,7 +60,7 @@ class JsonFormat(Format):
         }
         yield _nested(head, 0)[:-2] + ',\n  "results": ['  # the head without its closing "\n}"
         separator = "\n"
-        for piece in run.results.pieces(self.piece_key(), self.piece):
+        for piece in run.results.pieces(self.piece_key(), lambda code, results: self.piece(run.plan, None, results)):
             if piece:
                 yield separator + piece
                 separator = ",\n"
@@ -75,7 +75,7 @@ class JsonFormat(Format):
     def piece_key(self) -> str:
         return f"json:{self.options.lang}"
 
-    def piece(self, results: list[Result]) -> str:
+    def piece(self, plan: Plan, school: School | None, results: list[Result]) -> str:
         return ",\n".join(self.result_text(r) for r in results)
 
     def result_text(self, r: Result) -> str:

@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from carework.formats.base import Format
+from carework.formats.base import Format, FormatOptions
 from carework.i18n import percent, t
-from carework.model import SEVERITY_LABELS, STATUS_LABELS, CheckRun, Result, School, Status
+from carework.model import SEVERITY_LABELS, STATUS_LABELS, CheckRun, Plan, Result, School, Status
 from carework.problems import Problem
 from carework.record_schema import SCHOOL_KINDS
 from carework.summary import Tally, by_section, gap_weight, tally
@@ -30,48 +30,71 @@ class TextFormat(Format):
     name = "text"
     machine = False
 
+    def __init__(self, options: FormatOptions) -> None:
+        super().__init__(options)
+        self._console: Console | None = None
+        self._buffer = io.StringIO()
+
     def render(self, run: CheckRun) -> str:
         return "".join(self.chunks(run))
 
     def chunks(self, run: CheckRun) -> Iterator[str]:
-        """School by school, as each is rendered: a province's gap list is written as it is made."""
-        buffer = io.StringIO()
-        console = Console(file=buffer, width=self.options.width, force_terminal=self.options.color,
-                          no_color=not self.options.color, color_system="standard" if self.options.color else None,
-                          highlight=False, emoji=False, soft_wrap=True)
-
-        def written() -> str:
-            # Rich pads table cells to the column width; trailing blanks only make diffs and logs noisier.
-            text = "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
-            buffer.seek(0)
-            buffer.truncate()
-            return text
-
+        """School by school, as each is written: a province's gap list is never held in memory at once."""
         lang = self.options.lang
         schools = {s.code: s for s in run.schools}
-        section_of = {r.id: r.section for r in run.plan.rules}
         clean = 0
-        for code, results in run.results.by_school():
-            shown = [r for r in results if r.status in (Status.FAIL, Status.ERROR, Status.WAIVED)]
-            if not shown:
+        for piece in run.results.pieces(self.piece_key(), lambda code, results: self.piece(run.plan, schools[code], results)):
+            if piece:
+                yield piece
+            else:
                 clean += 1
-                continue
-            lines = [self.heading(schools[code], results)]
-            for section in run.plan.sections:
-                mine = [r for r in shown if section_of[r.rule] == section.number]
-                if mine:
-                    lines.append(Text(f"  {section.number}. {section.title.get(lang)}", style="bold"))
-                    lines.extend(self.line(result) for result in mine)
-            console.print(Text("\n").join(lines))  # one print a school: rich's cost is mostly per call
-            console.print()
-            yield written()
+        console = self.console()
         if clean:
             console.print(Text(f"{clean} 所学校全部达标，未逐一列出" if lang == "zh" else f"{clean} school(s) met every requirement (not listed)",
                                style="green"))
             console.print()
         self.problems(console, run.problems)
         self.summary(console, run)
-        yield written()
+        yield self.written()
+
+    def piece_key(self) -> str:
+        return f"text:{self.options.lang}:{'colour' if self.options.color else 'plain'}"
+
+    def piece(self, plan: Plan, school: School, results: list[Result]) -> str:
+        """A school's gaps, errors and waivers by section under a heading; "" when it has none to show."""
+        shown = [r for r in results if r.status in (Status.FAIL, Status.ERROR, Status.WAIVED)]
+        if not shown:
+            return ""
+        lang = self.options.lang
+        section_of = {r.id: r.section for r in plan.rules}
+        lines = [self.heading(school, results)]
+        for section in plan.sections:
+            mine = [r for r in shown if section_of[r.rule] == section.number]
+            if mine:
+                lines.append(Text(f"  {section.number}. {section.title.get(lang)}", style="bold"))
+                lines.extend(self.line(result) for result in mine)
+        console = self.console()
+        console.print(Text("\n").join(lines))  # one print a school: rich's cost is mostly per call
+        console.print()
+        return self.written()
+
+    def console(self) -> Console:
+        """The console this format prints to (into a buffer, see `written`)."""
+        if self._console is None:
+            self._buffer = io.StringIO()
+            self._console = Console(file=self._buffer, width=self.options.width, force_terminal=self.options.color,
+                                    no_color=not self.options.color,
+                                    color_system="standard" if self.options.color else None,
+                                    highlight=False, emoji=False, soft_wrap=True)
+        return self._console
+
+    def written(self) -> str:
+        """What was printed since the last call, each line without the blanks rich pads table cells with (they only
+        make diffs and logs noisier)."""
+        text = "".join(line.rstrip() + "\n" for line in self._buffer.getvalue().splitlines())
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return text
 
     def lang_label(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.options.lang == "zh" else pair[1]
