@@ -108,3 +108,36 @@ def test_several_names_in_one_attendee_item_are_flagged() -> None:
     (problem,) = result.problems
     assert (problem.code, problem.level, problem.location.dotted()) == ("joined-names", "warning", "trainings[0].attendees[0]")
     assert result.value["trainings"][0]["attendees"] == ["王建国，李明华", "陈晓燕"]
+
+
+def test_numbers_at_and_past_their_bounds() -> None:
+    text = HEAD + ("budget:\n  - {year: 1990, amount: 0}\n  - {year: 2100, amount: 0.5}\n  - {year: 1989, amount: -1}\n"
+                   "  - {year: 2101, amount: .nan}\n  - {year: true, amount: 1e999}\n")
+    assert codes(text) == [
+        ("out-of-range", 8, "budget[2].year"), ("out-of-range", 8, "budget[2].amount"),
+        ("out-of-range", 9, "budget[3].year"), ("bad-number", 9, "budget[3].amount"),
+        ("wrong-type", 10, "budget[4].year"), ("wrong-type", 10, "budget[4].amount")]
+    budget = check(text).value["budget"]
+    assert [(b["year"], b["amount"]) for b in budget] == [(1990, 0), (2100, 0.5)] + [(None, None)] * 3
+
+
+def test_a_timestamp_or_a_quoted_iso_date_is_the_date() -> None:
+    result = check(HEAD + "party_hearings:\n  - date: 2024-03-05 10:00:00\n  - date: '2024-03-05'\n")
+    assert result.problems == []
+    dates = [h["date"] for h in result.value["party_hearings"]]
+    assert dates == [dt.date(2024, 3, 5)] * 2 and all(type(d) is dt.date for d in dates)
+
+
+def test_an_empty_list_item_is_an_empty_record_or_is_dropped() -> None:
+    result = check(HEAD + "activities:\n  - ~\nreaders: [~, 少年读本]\n")
+    assert result.problems == []
+    assert result.value["activities"] == [{"date": None, "title": None, "kind": None, "campaign": None, "students": None,
+                                           "elders": None, "partners": [], "evidence": []}]
+    assert result.value["readers"] == ["少年读本"]
+
+
+def test_left_out_values_are_fresh_for_each_record() -> None:
+    first, second = check(HEAD).value, check(HEAD).value
+    first["activities"].append("x")
+    first["committee"]["member_offices"].append("x")
+    assert second["activities"] == [] and second["committee"]["member_offices"] == []

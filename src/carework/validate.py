@@ -11,15 +11,17 @@ import datetime as dt
 import difflib
 import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from carework.fieldtypes import (
     Boolean,
     Choice,
     Date,
     Expression,
+    Field,
     FieldType,
     Integer,
     ListOf,
@@ -66,7 +68,7 @@ def validate(doc: Document, schema: Record, ctx: Context) -> Validated:
                   f"a record must be a mapping (code: ... and so on), this is {got_en}",
                   "从记录模板复制一份重新填写", "start again from a copy of the record template")
         return Validated(_empty(schema), run.problems, [()])
-    value = run.record(doc.value, schema, ())
+    value = _compiled(schema)(run, doc.value, ())
     return Validated(value, run.problems, run.invalid)
 
 
@@ -110,11 +112,18 @@ _ISO_HINT = re.compile(r"^\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2
 
 
 class _Run:
+    """One validation: its problems, the paths found wrong, and the slow paths that report them."""
+
     def __init__(self, doc: Document, ctx: Context) -> None:
         self.doc = doc
         self.ctx = ctx
         self.problems: list[Problem] = []
         self.invalid: list[Path_] = []
+        # What the compiled checks' fast paths compare against, read once per record rather than once per value.
+        self.vocabularies = ctx.vocabularies
+        self.today = ctx.today
+        self.earliest = ctx.earliest
+        self.first, self.last = ctx.period if ctx.period else (dt.date.min, dt.date.max)
 
     def error(self, path: Path_, code: str, zh: str, en: str, fix_zh: str = "", fix_en: str = "",
               level: str = "error") -> None:
@@ -126,38 +135,10 @@ class _Run:
         if level == "error":
             self.invalid.append(path)
 
-    def check(self, value: Any, t: FieldType, path: Path_) -> Any:
-        if value is None:
-            return empty_value(t)
-        if isinstance(t, Record):
-            if not isinstance(value, dict):
-                return self.wrong(value, t, path)
-            return self.record(value, t, path)
-        if isinstance(t, ListOf):
-            if not isinstance(value, list):
-                return self.wrong(value, t, path)
-            out = [self.check(v, t.item, path + (i,)) for i, v in enumerate(value)]
-            return [v for v in out if v is not None]
-        return self.scalar(value, t, path)
-
-    def record(self, value: dict[Any, Any], schema: Record, path: Path_) -> dict[str, Any]:
-        names = [f.name for f in schema.fields]
-        for key in value:
-            if key not in names:
-                self.unknown_key(key, schema, path)
-        out: dict[str, Any] = {}
-        for f in schema.fields:
-            child = path + (f.name,)
-            if f.name not in value or value[f.name] is None:
-                if f.required:
-                    self.error(child, "missing-field", f"缺少必填项 {f.name}（{f.zh}）",
-                               f"required field {f.name} ({f.en}) is missing",
-                               f"在这一层加上 {f.name}: ……", f"add {f.name}: … at this level")
-                out[f.name] = empty_value(f.type)
-                continue
-            checked = self.check(value[f.name], f.type, child)
-            out[f.name] = empty_value(f.type) if checked is None else checked
-        return out
+    def missing(self, f: Field, path: Path_) -> None:
+        self.error(path + (f.name,), "missing-field", f"缺少必填项 {f.name}（{f.zh}）",
+                   f"required field {f.name} ({f.en}) is missing",
+                   f"在这一层加上 {f.name}: ……", f"add {f.name}: … at this level")
 
     def unknown_key(self, key: Any, schema: Record, path: Path_) -> None:
         key_text = str(key)
@@ -294,6 +275,187 @@ class _Run:
                        "如果是往年的记录可以保留；如是笔误请改正", "keep it if it is an earlier year's record; otherwise correct it",
                        level="warning")
         return value
+
+
+# --- the schema compiled into one small check per declared type -------------------------------------------------------
+# A record has a few hundred values and nearly all of them are fine, so each type gets a check whose fast path is the
+# least test that proves a value valid; anything else goes to `_Run`'s general code above, which reports exactly what it
+# always has. A check is given its parent's path and its key, and joins them only on the way to that general code.
+
+#: Checks a value that is not None: `(run, value, parent path, key)` → the value to keep, or None to drop it.
+_Check = Callable[[_Run, Any, Path_, "str | int"], Any]
+#: Checks the fields of a mapping at `path` and returns the record with every declared field present.
+_Fields = Callable[[_Run, dict[Any, Any], Path_], dict[str, Any]]
+
+#: Compiled schemas by identity (hashing a schema walks all of it); the schema is kept so its id stays its own.
+_COMPILED: dict[int, tuple[Record, _Fields]] = {}
+
+
+def _compiled(schema: Record) -> _Fields:
+    entry = _COMPILED.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        entry = _COMPILED[id(schema)] = (schema, _compile_fields(schema))
+    return entry[1]
+
+
+def _empty_maker(t: FieldType) -> Callable[[], Any] | None:
+    """What makes a left-out value fresh each time (a list or a record of empties), or None when it is just None."""
+    if isinstance(t, ListOf):
+        return list
+    if isinstance(t, Record):
+        return lambda: _empty(t)
+    return None
+
+
+def _compile_fields(schema: Record) -> _Fields:
+    names = frozenset(f.name for f in schema.fields)
+    steps = tuple((f.name, _compile(f.type), _empty_maker(f.type), f if f.required else None) for f in schema.fields)
+
+    def fields(run: _Run, value: dict[Any, Any], path: Path_) -> dict[str, Any]:
+        if not names.issuperset(value):
+            for key in value:
+                if key not in names:
+                    run.unknown_key(key, schema, path)
+        out: dict[str, Any] = {}
+        for name, check, empty, required in steps:
+            item = value.get(name)
+            if item is None:
+                if required is not None:
+                    run.missing(required, path)
+            else:
+                item = check(run, item, path, name)
+            out[name] = empty() if item is None and empty is not None else item
+        return out
+
+    return fields
+
+
+def _compile(t: FieldType) -> _Check:
+    if isinstance(t, Record):
+        return _compile_record(t)
+    if isinstance(t, ListOf):
+        return _compile_list(t)
+    if isinstance(t, Text):
+        return _compile_text(t)
+    if isinstance(t, Choice):
+        return _compile_choice(t)
+    if isinstance(t, Date):
+        return _compile_date(t)
+    if isinstance(t, Boolean):
+        return _compile_boolean(t)
+    if isinstance(t, (Integer, Number)):
+        return _compile_number(t)
+    return _compile_other(t)
+
+
+def _compile_record(t: Record) -> _Check:
+    fields = _compile_fields(t)
+
+    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
+        if isinstance(value, dict):
+            return fields(run, value, parent + (key,))
+        return run.wrong(value, t, parent + (key,))
+
+    return check
+
+
+def _compile_list(t: ListOf) -> _Check:
+    item_check = _compile(t.item)
+    item_empty = _empty_maker(t.item)
+
+    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
+        path = parent + (key,)
+        if not isinstance(value, list):
+            return run.wrong(value, t, path)
+        out = []
+        for i, item in enumerate(value):
+            if item is None:  # an empty item (`- `) is the item's empty value: dropped, or an empty list or record
+                if item_empty is not None:
+                    out.append(item_empty())
+                continue
+            item = item_check(run, item, path, i)
+            if item is not None:
+                out.append(item)
+        return out
+
+    return check
+
+
+def _compile_text(t: Text) -> _Check:
+    if t.pattern is None and t.vocabulary is None and not t.person:
+        def plain(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
+            if value.__class__ is str and value.strip():
+                return value
+            return run.scalar(value, t, parent + (key,))
+
+        return plain
+    pattern = re.compile(t.pattern) if t.pattern else None
+    person, vocabulary = t.person, t.vocabulary
+
+    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
+        if (value.__class__ is str and value.strip()
+                and not (person and _SEPARATORS.search(value))
+                and (pattern is None or pattern.match(value))
+                and (vocabulary is None or vocabulary not in run.vocabularies or value in run.vocabularies[vocabulary])):
+            return value
+        return run.scalar(value, t, parent + (key,))
+
+    return check
+
+
+def _compile_choice(t: Choice) -> _Check:
+    values = frozenset(t.values)
+
+    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
+        if value.__class__ is str and value in values:
+            return value
+        return run.scalar(value, t, parent + (key,))
+
+    return check
+
+
+def _compile_date(t: Date) -> _Check:
+    event = t.event
+
+    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
+        # a datetime (a subclass) or a quoted date takes the general path, as does any date with something to say
+        if (value.__class__ is dt.date and run.earliest <= value <= run.today
+                and (not event or run.first <= value <= run.last)):
+            return value
+        return run.scalar(value, t, parent + (key,))
+
+    return check
+
+
+def _compile_boolean(t: Boolean) -> _Check:
+    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
+        if value is True or value is False:
+            return value
+        return run.scalar(value, t, parent + (key,))
+
+    return check
+
+
+def _compile_number(t: Integer | Number) -> _Check:
+    minimum = t.minimum
+    maximum = t.maximum if isinstance(t, Integer) else None
+    number = isinstance(t, Number)
+
+    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
+        kind = value.__class__
+        if ((kind is int or (number and kind is float and math.isfinite(value)))
+                and (minimum is None or value >= minimum) and (maximum is None or value <= maximum)):
+            return value
+        return run.scalar(value, t, parent + (key,))
+
+    return check
+
+
+def _compile_other(t: FieldType) -> _Check:
+    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
+        return run.scalar(value, t, parent + (key,))
+
+    return check
 
 
 def _slip(text: str, needles: str = "：\u3000") -> tuple[str, str, str, str, str, str] | None:
