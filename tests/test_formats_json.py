@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
 
-import carework.parallel as parallel
 from carework.config import Inputs
 from carework.formats import FormatOptions
 from carework.formats.json import JsonFormat
@@ -57,24 +56,6 @@ def test_the_streamed_text_is_what_json_dumps_writes(city: tuple[Path, Path], la
     statuses = {r["status"] for r in parsed["results"]}
     assert statuses >= {"pass", "fail", "not_applicable", "waived"}, "the city should show every kind of result"
     assert any(not isinstance(r["found"], (str, int, type(None))) for r in parsed["results"])
-
-
-def test_pieces_written_by_the_workers_or_the_cache_change_nothing(city: tuple[Path, Path],
-                                                                   monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """With waivers, filters and a warm cache, the parent writes again exactly the schools whose results changed."""
-    folder, waivers = city
-    monkeypatch.setattr(parallel, "MIN_CHUNK", 10)
-    fmt = JsonFormat(FormatOptions())
-    inputs = Inputs((folder,), PLAN_FILE, waivers)
-    for selection in (Selection(), Selection(rules=("S2-13", "S1-01")), Selection(districts=("D01",))):
-        plain = fmt.render(run_check(inputs, AS_OF, TODAY, selection, jobs=1))
-        pooled = fmt.render(run_check(inputs, AS_OF, TODAY, selection, jobs=2, pieces=(fmt,)))
-        cold = fmt.render(run_check(inputs, AS_OF, TODAY, selection, jobs=2, pieces=(fmt,), cache_dir=tmp_path / "cache"))
-        warm = fmt.render(run_check(inputs, AS_OF, TODAY, selection, jobs=2, pieces=(fmt,), cache_dir=tmp_path / "cache"))
-        assert plain == pooled == cold == warm
-    english = JsonFormat(FormatOptions(lang="en"))  # cached Chinese pieces are not used for English
-    assert english.render(run_check(inputs, AS_OF, TODAY, cache_dir=tmp_path / "cache")) == \
-        english.render(run_check(inputs, AS_OF, TODAY, jobs=1))
 
 
 def test_an_empty_run_is_still_one_document() -> None:

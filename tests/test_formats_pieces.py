@@ -1,0 +1,81 @@
+"""Formats that write each school's results as one piece (JSON, text) give the same output whether the pieces were
+written by the worker processes, read back from the cache, or written by the parent: with waivers, filters,
+baselines, both languages and colour."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
+
+import carework.parallel as parallel
+from carework.baseline import Baseline, Gap, compare, only_new
+from carework.config import Inputs
+from carework.formats import FORMATS, FormatOptions
+from carework.formats.base import Format
+from carework.model import Status
+from carework.pipeline import Selection, run_check
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
+
+FORMAT_CASES = [("json", "zh", False), ("json", "en", False), ("text", "zh", False), ("text", "en", True)]
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
+    """Generated schools with every kind of result, and waivers covering some of their gaps."""
+    folder = tmp_path_factory.mktemp("city") / "schools"
+    generate(60, folder, seed=11)
+    waivers = folder.parent / "waivers.yaml"
+    codes = sorted(p.stem for p in folder.rglob("*.yaml"))[:20]
+    waivers.write_text("waivers:\n" + "".join(
+        f"  - {{rule: S2-13, school: {code}, reason: 整改中, approved_by: 市教育局, expires: 2025-06-30}}\n" for code in codes),
+        encoding="utf-8")
+    return Inputs((folder,), PLAN_FILE, waivers)
+
+
+def make(name: str, lang: str, color: bool) -> Format:
+    return FORMATS[name](FormatOptions(lang=lang, color=color))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("name", "lang", "color"), FORMAT_CASES)
+def test_pieces_from_workers_and_cache_change_nothing(city: Inputs, name: str, lang: str, color: bool,
+                                                      monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(parallel, "MIN_CHUNK", 10)
+    fmt = make(name, lang, color)
+    for selection in (Selection(), Selection(rules=("S2-13", "S1-01")), Selection(districts=("D01",))):
+        plain = fmt.render(run_check(city, AS_OF, TODAY, selection, jobs=1))
+        pooled = fmt.render(run_check(city, AS_OF, TODAY, selection, jobs=2, pieces=(fmt,)))
+        cold = fmt.render(run_check(city, AS_OF, TODAY, selection, jobs=2, pieces=(fmt,), cache_dir=tmp_path / "cache"))
+        warm = fmt.render(run_check(city, AS_OF, TODAY, selection, jobs=2, pieces=(fmt,), cache_dir=tmp_path / "cache"))
+        assert plain == pooled == cold == warm
+
+
+def test_pieces_for_one_format_are_not_taken_for_another(city: Inputs, tmp_path: Path) -> None:
+    """The cache keeps the pieces of the run that wrote them; another language, format or colour writes its own."""
+    run_check(city, AS_OF, TODAY, jobs=1, pieces=(make("json", "zh", False), make("text", "zh", False)),
+              cache_dir=tmp_path / "cache")
+    for name, lang, color in FORMAT_CASES:
+        fmt = make(name, lang, color)
+        assert fmt.render(run_check(city, AS_OF, TODAY, cache_dir=tmp_path / "cache")) == \
+            fmt.render(run_check(city, AS_OF, TODAY, jobs=1))
+
+
+def test_a_baseline_drops_known_gaps_from_the_written_pieces(city: Inputs) -> None:
+    fmt = make("json", "zh", False)
+    run = run_check(city, AS_OF, TODAY, jobs=1, pieces=(fmt,))
+    gaps = [r for r in run.results if r.status == Status.FAIL][:5]
+    known = Baseline("baseline.json", "work-points-2024", tuple(Gap(g.school, g.rule, "fail") for g in gaps))
+    shown = only_new(run, compare(run, known))
+    text = fmt.render(shown)
+    assert all(f'"school": "{g.school}",\n      "rule": "{g.rule}"' not in text for g in gaps)
+    assert text == fmt.render(only_new(run_check(city, AS_OF, TODAY, jobs=1), compare(run, known)))
+
+
+def test_counting_without_decoding_agrees_with_the_results(city: Inputs) -> None:
+    run = run_check(city, AS_OF, TODAY, jobs=1, selection=Selection(rules=("S2-13", "S1-01", "S2-06")))
+    assert list(run.results.statuses()) == [(r.school, r.rule, r.status) for r in run.results]
+    assert any(status == Status.WAIVED for _, _, status in run.results.statuses())
