@@ -15,13 +15,16 @@ from carework import __version__
 from carework.checks import Label, Percent
 from carework.formats.base import Format
 from carework.jsontext import dumps_indented
-from carework.model import CheckRun, Plan, Result, School, TargetResult
+from carework.model import CheckRun, Plan, Result, School, Status, TargetResult
 from carework.problems import Problem
 
 #: One result inside "results" (two levels deep); the values are JSON text already.
 _RESULT = ('    {\n      "school": %s,\n      "rule": %s,\n      "status": "%s",\n      "severity": "%s",\n'
            '      "message": %s,\n      "file": %s,\n      "line": %d,\n      "column": %d,\n      "found": %s,\n'
            '      "expected": %s%s\n    }')
+
+
+_STATUS_TEXT = {status: status.value for status in Status}
 
 
 def _jsonable(value: Any, lang: str) -> Any:
@@ -76,17 +79,19 @@ class JsonFormat(Format):
         return f"json:{self.options.lang}"
 
     def piece(self, plan: Plan, school: School | None, results: list[Result]) -> str:
-        return ",\n".join(self.result_text(r) for r in results)
-
-    def result_text(self, r: Result) -> str:
-        """One result as the JSON text `result` would give, indented as an item of "results"."""
+        """The school's results as items of "results": the JSON text `result` describes, one template each (this
+        runs for every result of a province, so the common values skip the general encoder)."""
         lang = self.options.lang
-        waiver = ""
-        if r.waiver:
-            waiver = ',\n      "waiver": ' + _nested(self.waiver(r), 3)
-        return _RESULT % (encode_basestring(r.school), encode_basestring(r.rule), r.status.value, r.severity,
-                          encode_basestring(r.message(lang)), encode_basestring(r.location.file), r.location.line,
-                          r.location.column, _value(r.found, lang), _value(r.expected, lang), waiver)
+        english = lang != "zh"
+        items = []
+        for r in results:
+            where = r.location
+            waiver = ',\n      "waiver": ' + _nested(self.waiver(r), 3) if r.waiver else ""
+            items.append(_RESULT % (
+                encode_basestring(r.school), encode_basestring(r.rule), _STATUS_TEXT[r.status], r.severity,
+                encode_basestring(r.message_en if english else r.message_zh), encode_basestring(where.file),
+                where.line, where.column, _value(r.found, lang), _value(r.expected, lang), waiver))
+        return ",\n".join(items)
 
     def result(self, r: Result) -> dict[str, Any]:
         lang = self.options.lang
