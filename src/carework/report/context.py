@@ -158,6 +158,11 @@ class DistrictInfo:
     invalid: int
 
 
+#: The records a template reads: plain frozen values, every field of which a template may read.
+RECORDS = (Counts, PlanInfo, SchoolInfo, Finding, SectionInfo, ProblemInfo, InvalidRecord, TargetInfo, CommonGap,
+           DistrictInfo)
+
+
 def _pair(labels: tuple[str, str]) -> Bilingual:
     return Bilingual(labels[0], labels[1])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -55,7 +56,14 @@ def escape_md(value: Any, lang: Lang = "zh") -> Markup:
         return Markup(EMPTY)
     if isinstance(value, bool):
         value = ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    text = unicodedata.normalize("NFC", str(value)).strip("\r\n")
+    return _escape_text(str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _escape_text(text: str) -> Markup:
+    # Memoized: a report set prints the same labels, titles and remedies thousands of times, and the result depends
+    # on the text alone (the language only chose the text).
+    text = unicodedata.normalize("NFC", text).strip("\r\n")
     text = _CONTROL.sub("", text).replace("\t", " ")
     lines = [_escape_line(line) for line in _LINE_BREAK.split(text)]
     return Markup("<br>".join(lines))
