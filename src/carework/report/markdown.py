@@ -49,6 +49,13 @@ def escape_md(value: Any, lang: Lang = "zh") -> Markup:
     entities, Markdown punctuation is backslash-escaped, and a leading list or heading marker is neutralised.
     Values already marked safe pass through unchanged, so escaping twice is harmless.
     """
+    kind = type(value)
+    if kind is str:
+        return _escape_text(value)
+    if kind is Markup:
+        return value
+    if kind is int:
+        return _escape_text(str(value))
     if isinstance(value, Markup):
         return value
     value = localize(value, lang)

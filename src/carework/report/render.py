@@ -11,6 +11,7 @@ import re
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,11 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"**", "*"})
 
+    def __init__(self, direct: tuple[Callable[..., Any], ...] = (), **options: Any) -> None:
+        super().__init__(**options)
+        #: carework's own globals (`t`, `tr`): safe to call, and they take no context.
+        self.direct = direct
+
     #: The fields of carework's own context records, by type: reading one needs none of the sandbox's checks.
     _fields = {cls: frozenset(f.name for f in fields(cls)) for cls in RECORDS}
 
@@ -82,6 +88,15 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
         if known is not None and attribute in known:
             return getattr(obj, attribute)
         return super().getattr(obj, attribute)
+
+    def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        # `t` and `tr` are called dozens of times per page; they need neither the sandbox's check nor the context.
+        for known in self.direct:
+            if obj is known:
+                kwargs.pop("_loop_vars", None)
+                kwargs.pop("_block_vars", None)
+                return obj(*args, **kwargs)
+        return super().call(context, obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
@@ -96,16 +111,20 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
 def make_renderer(lang: Lang, override: Path | None = None) -> Renderer:
     """A sandboxed environment for `lang`, reading `override` before the shipped templates."""
     folders = ([str(override)] if override else []) + [str(templates_dir())]
+    word, phrase = partial(t, lang=lang), _tr(lang)
     env = _BoundedSandbox(
+        direct=(word, phrase),
         loader=jinja2.FileSystemLoader(folders, encoding="utf-8"),
+        # A renderer lives for one run: each template is read and compiled once, not checked for changes per page.
+        auto_reload=False,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
-        finalize=lambda value: escape_md(value, lang),
+        finalize=partial(escape_md, lang=lang),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(lang=lang, t=lambda key: t(key, lang), tr=_tr(lang))
+    env.globals.update(lang=lang, t=word, tr=phrase)
     env.filters.update(_filters(lang))
     return Renderer(env)
 
@@ -114,6 +133,8 @@ def _tr(lang: Lang) -> Callable[..., str]:
     def tr(zh: str, en: str, **values: Any) -> str:
         """A phrase written in the template in both languages; `{name}` is replaced by values[name], nothing more."""
         text = zh if lang == "zh" else en
+        if not values and "{" not in text:
+            return text
         return _PLACEHOLDER.sub(lambda m: _plain(values[m.group(1)], lang), text)
 
     return tr
