@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from carework.model import (
+    SEVERITIES,
     SEVERITY_LABELS,
     STATUS_LABELS,
     Bilingual,
@@ -172,6 +173,10 @@ _STATUS_LABELS = {status: _pair(labels) for status, labels in STATUS_LABELS.item
 _SEVERITY_LABELS = {severity: _pair(labels) for severity, labels in SEVERITY_LABELS.items()}
 _SHOWN_AS_GAPS = frozenset({Status.FAIL, Status.ERROR})
 _APPLICABLE = frozenset({Status.PASS, Status.FAIL, Status.WAIVED})
+#: Where `ContextBuilder.figures` counts a status, and the severity of a gap: the fields of `Tally`, then must, should
+#: and advice as `gap_weight` orders them.
+_STATUS_SLOT = {Status.PASS: 0, Status.FAIL: 1, Status.WAIVED: 2, Status.NOT_APPLICABLE: 3, Status.ERROR: 4}
+_SEVERITY_SLOT = {severity: 5 + i for i, severity in enumerate(SEVERITIES)}
 
 
 def counts(results: list[Result]) -> Counts:
@@ -183,6 +188,11 @@ def counts(results: list[Result]) -> Counts:
 def _counts(tallied: Tally, must: int, should: int, advice: int) -> Counts:
     return Counts(tallied.passed, tallied.failed, tallied.waived, tallied.not_applicable, tallied.errors,
                   tallied.applicable, tallied.rate, must, should, advice)
+
+
+def _row_counts(row: list[int]) -> Counts:
+    passed, failed, waived, not_applicable, errors, must, should, advice = row
+    return _counts(Tally(passed, failed, waived, not_applicable, errors), must, should, advice)
 
 
 def total(parts: Iterable[Counts]) -> Counts:
@@ -221,7 +231,7 @@ class ContextBuilder:
         self.section_numbers = tuple(s.number for s in run.plan.sections)
         # Per-school figures are asked for by several pages (school, district, city, index): computed once each.
         self._infos: dict[str, SchoolInfo] = {}
-        self._section_counts: dict[str, tuple[Counts, ...]] = {}
+        self._figures: dict[str, tuple[Counts, tuple[Counts, ...]]] = {}
         self._districts: tuple[DistrictInfo, ...] | None = None
 
     def common(self, page: str) -> dict[str, Any]:
@@ -244,7 +254,7 @@ class ContextBuilder:
             batch=quality.get("batch"),
             quality=Bilingual(QUALITY_STATUS.label(status, "zh"), QUALITY_STATUS.label(status, "en")) if status else None,
             self_score=quality.get("self_score"), file=school.file, path=self.school_paths[code],
-            counts=counts(self.results.get(code, [])), invalid=school.file in self.bad_files,
+            counts=self.figures(code)[0], invalid=school.file in self.bad_files,
         )
 
     def finding(self, result: Result) -> Finding:
@@ -269,27 +279,42 @@ class ContextBuilder:
                 mine.append(r)
         return out
 
-    def section_counts(self, code: str, mine: dict[int, list[Result]] | None = None) -> tuple[Counts, ...]:
-        """One school's counts in each plan section, in plan order (`mine`: its results by section, if at hand)."""
-        found = self._section_counts.get(code)
+    def figures(self, code: str) -> tuple[Counts, tuple[Counts, ...]]:
+        """One school's counts, overall and in each plan section (in plan order), from one pass over its results.
+
+        The same figures as `counts` of all its results and of each section's (`by_section`), which would take a
+        dozen passes; this runs for every school and most of its results.
+        """
+        found = self._figures.get(code)
         if found is None:
-            if mine is None:
-                mine = self.by_section(self.results.get(code, []))
-            found = self._section_counts[code] = tuple(counts(mine[n]) for n in self.section_numbers)
+            seen = Counter((self.rules[r.rule].section, r.status, r.severity if r.status == Status.FAIL else None)
+                           for r in self.results.get(code, []))
+            overall = [0] * 8
+            rows = {number: [0] * 8 for number in self.section_numbers}
+            for (section, status, severity), n in seen.items():
+                for row in (overall, rows.get(section)):
+                    if row is None:
+                        continue
+                    if status in _STATUS_SLOT:
+                        row[_STATUS_SLOT[status]] += n
+                    if severity in _SEVERITY_SLOT:
+                        row[_SEVERITY_SLOT[severity]] += n
+            found = self._figures[code] = (
+                _row_counts(overall), tuple(_row_counts(rows[number]) for number in self.section_numbers))
         return found
 
     def school_sections(self, code: str) -> tuple[SectionInfo, ...]:
         """One school's sections with their gaps and the requirements that could not be judged."""
-        mine = self.by_section(self.results.get(code, []))
+        shown = self.by_section([r for r in self.results.get(code, []) if r.status in _SHOWN_AS_GAPS])
         return tuple(
             SectionInfo(section.number, section.title, section.short, figures,
-                        tuple(self.finding(r) for r in mine[section.number] if r.status in _SHOWN_AS_GAPS))
-            for section, figures in zip(self.run.plan.sections, self.section_counts(code, mine), strict=True)
+                        tuple(self.finding(r) for r in shown[section.number]))
+            for section, figures in zip(self.run.plan.sections, self.figures(code)[1], strict=True)
         )
 
     def summary_sections(self, codes: Iterable[str]) -> tuple[SectionInfo, ...]:
         """The sections of several schools together, without gaps."""
-        per_school = [self.section_counts(c) for c in codes]
+        per_school = [self.figures(c)[1] for c in codes]
         return tuple(
             SectionInfo(section.number, section.title, section.short, total(figures[i] for figures in per_school))
             for i, section in enumerate(self.run.plan.sections)
@@ -359,8 +384,7 @@ class ContextBuilder:
 
     def all_counts(self) -> Counts:
         """The counts of every result of the run (schools outside the selection included)."""
-        return total(counts(results) if code not in self.schools else self.school_info(code).counts
-                     for code, results in self.results.items())
+        return total(self.figures(code)[0] for code in self.results)
 
     def districts(self) -> tuple[DistrictInfo, ...]:
         if self._districts is None:
