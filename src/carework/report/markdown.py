@@ -50,6 +50,9 @@ def escape_md(value: Any, lang: Lang = "zh") -> Markup:
     Values already marked safe pass through unchanged, so escaping twice is harmless.
     """
     kind = type(value)
+    if kind is Bilingual or kind is Label:
+        value = value.get(lang)
+        kind = type(value)
     if kind is str:
         return _escape_text(value)
     if kind is Markup:
