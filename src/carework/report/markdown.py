@@ -28,7 +28,6 @@ _SPACES = re.compile(r"[ \t]+")
 _INLINE = re.compile(r"([\\`*_\[\]|~$#])")
 #: What starts a block when it begins a line: a list marker, an ordered-list number, a setext underline.
 _BLOCK_START = re.compile(r"^( ?)(?:([-+=])(?=[-+=\s]|$)|(\d{1,9})([.)])(?=\s|$))")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _MERMAID_KEEP = set(" -_.,:/%()·、，。（）：")
 _MERMAID_MAX = 40
 
@@ -82,7 +81,7 @@ def _escape_text(text: str) -> Markup:
 def _escape_line(line: str) -> str:
     # One space at most: never an indented code block, never a trailing hard line break.
     line = _SPACES.sub(" ", line)
-    line = "".join(_HTML.get(ch, ch) for ch in line)
+    line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # `&` first: once each
     line = _INLINE.sub(r"\\\1", line)
     return _BLOCK_START.sub(_neutralise, line)
 
