@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -11,8 +12,11 @@ from urllib.parse import quote
 import pytest
 import yaml
 from conftest import base_record, merge, write_record
-from report_support import AS_OF, check_markdown, fixture_repo, invoke, tree
+from report_support import AS_OF, FIXTURE, check_markdown, fixture_repo, invoke, tree
 
+from carework.config import Inputs
+from carework.pipeline import run_check
+from carework.report.context import ContextBuilder, counts, total
 from carework.report.markdown import escape_md, mermaid_label
 
 #: Everything the issue lists that could break a table or inject markup, in one name.
@@ -45,6 +49,24 @@ def test_escape_md(raw: object, escaped: str) -> None:
 def test_mermaid_labels_keep_only_plain_characters() -> None:
     assert mermaid_label('a"b]\n%%init%% `x`') == "a b %init% x"
     assert len(mermaid_label("长" * 100)) == 40
+
+
+# ---------------------------------------------------------------------------------------------------- figures
+
+
+def test_figures_in_one_pass_are_the_counts_of_the_results() -> None:
+    data = FIXTURE / "data"
+    run = run_check(Inputs((data / "schools",), data / "plans" / "2024.yaml", data / "waivers.yaml"),
+                    dt.date.fromisoformat(AS_OF), dt.date.fromisoformat(AS_OF), jobs=1)
+    builder = ContextBuilder(run, {s.code: "" for s in run.schools}, {})
+    assert run.results and any(r.status.value == "fail" for r in run.results)
+    for code, results in builder.results.items():
+        overall, sections = builder.figures(code)
+        assert overall == counts(results)
+        mine = builder.by_section(results)
+        assert sections == tuple(counts(mine[s.number]) for s in run.plan.sections)
+    assert builder.all_counts() == counts(list(run.results))
+    assert total([]) == counts([])
 
 
 # ---------------------------------------------------------------------------------------------------- hostile data

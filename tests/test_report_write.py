@@ -9,6 +9,7 @@ import pytest
 from report_support import AS_OF, fixture_repo, invoke, tree
 
 from carework import atomic
+from carework.report import write
 from carework.report.paths import paths_for, safe_stem
 from carework.report.write import MANIFEST, WriteError, digest, read_manifest, safe_relative, write_reports
 
@@ -127,3 +128,77 @@ def test_a_school_that_disappears_loses_its_report(tmp_path: Path, monkeypatch: 
     code, out = invoke("report", "--as-of", AS_OF, "--lang", "en")
     assert code == 3 and "1 stale removed" in out
     assert not (tmp_path / "reports" / "schools" / "TN-GZ-101.md").exists()
+
+
+def test_every_report_is_synced_before_it_replaces_the_old_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    synced: set[int] = set()
+    replaced: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        synced.add(os.fstat(fd).st_ino)
+
+    def replace(src: str, dst: str) -> None:
+        assert os.stat(src).st_ino in synced, dst  # never a rename of data that may not be on the disk yet
+        replaced.append(Path(dst).relative_to(out).as_posix())
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    files = {f"schools/S{i:03}.md": f"school {i}" for i in range(40)} | {"index.md": "i"}
+    write_reports(out, files, prune=True)
+    assert [r for r in replaced if r != MANIFEST] == sorted(files)  # one by one, in order
+    assert {rel: data.decode() for rel, data in tree(out).items() if rel != MANIFEST} == files
+
+
+def test_a_run_interrupted_between_batches_leaves_no_temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    old = {f"schools/S{i:03}.md": "old" for i in range(20)}
+    write_reports(out, old, prune=True)
+    monkeypatch.setattr(write, "BATCH", 3)
+    real_replace = os.replace
+    calls = []
+
+    def interrupted(src: str, dst: str) -> None:
+        calls.append(dst)
+        if len(calls) == 6:  # the manifest, then four reports: stop in the middle of the second batch
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_reports(out, {rel: "new" for rel in old}, prune=True)
+    monkeypatch.setattr(os, "replace", real_replace)
+    files = {rel: data.decode() for rel, data in tree(out).items() if rel != MANIFEST}
+    assert files == {rel: "new" if i < 4 else "old" for i, rel in enumerate(sorted(old))}  # whole files, nothing else
+
+
+def test_a_failed_write_leaves_the_old_reports_and_no_temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    old = {f"schools/S{i:03}.md": "old" for i in range(20)}
+    write_reports(out, old, prune=True)
+    real_fsync = os.fsync
+    count = []
+
+    def failing(fd: int) -> None:
+        count.append(fd)
+        if len(count) == 8:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", failing)
+    with pytest.raises(OSError, match="No space"):
+        write_reports(out, {rel: "new" for rel in old}, prune=True)
+    files = {rel: data.decode() for rel, data in tree(out).items() if rel != MANIFEST}
+    assert files == old
+
+
+def test_reports_keep_their_permissions_and_new_ones_are_readable(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_reports(out, {"index.md": "i", "city.md": "c"}, prune=True)
+    os.chmod(out / "index.md", 0o640)
+    write_reports(out, {"index.md": "i2", "city.md": "c2", "schools/A.md": "a"}, prune=True)
+    assert os.stat(out / "index.md").st_mode & 0o777 == 0o640
+    assert os.stat(out / "schools" / "A.md").st_mode & 0o044  # readable by CI's uploader, not mkstemp's 0600

@@ -7,10 +7,12 @@ everything is in a stable order so the same run always renders the same bytes.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from carework.model import (
+    SEVERITIES,
     SEVERITY_LABELS,
     STATUS_LABELS,
     Bilingual,
@@ -23,7 +25,7 @@ from carework.model import (
 )
 from carework.problems import Problem
 from carework.record_schema import OWNERSHIP, QUALITY_STATUS, SCHOOL_KINDS
-from carework.summary import gap_weight, gaps, tally
+from carework.summary import Tally, gap_weight, gaps, tally
 
 #: How many of the schools closest to a target are named, at least (more when more are needed).
 CLOSEST_SHOWN = 5
@@ -158,15 +160,54 @@ class DistrictInfo:
     invalid: int
 
 
+#: The records a template reads: plain frozen values, every field of which a template may read.
+RECORDS = (Counts, PlanInfo, SchoolInfo, Finding, SectionInfo, ProblemInfo, InvalidRecord, TargetInfo, CommonGap,
+           DistrictInfo)
+
+
 def _pair(labels: tuple[str, str]) -> Bilingual:
     return Bilingual(labels[0], labels[1])
+
+
+_STATUS_LABELS = {status: _pair(labels) for status, labels in STATUS_LABELS.items()}
+_SEVERITY_LABELS = {severity: _pair(labels) for severity, labels in SEVERITY_LABELS.items()}
+_SHOWN_AS_GAPS = frozenset({Status.FAIL, Status.ERROR})
+_APPLICABLE = frozenset({Status.PASS, Status.FAIL, Status.WAIVED})
+#: Where `ContextBuilder.figures` counts a status, and the severity of a gap: the fields of `Tally`, then must, should
+#: and advice as `gap_weight` orders them.
+_STATUS_SLOT = {Status.PASS: 0, Status.FAIL: 1, Status.WAIVED: 2, Status.NOT_APPLICABLE: 3, Status.ERROR: 4}
+_SEVERITY_SLOT = {severity: 5 + i for i, severity in enumerate(SEVERITIES)}
 
 
 def counts(results: list[Result]) -> Counts:
     tallied = tally(results)
     must, should, advice = gap_weight(results)
+    return _counts(tallied, must, should, advice)
+
+
+def _counts(tallied: Tally, must: int, should: int, advice: int) -> Counts:
     return Counts(tallied.passed, tallied.failed, tallied.waived, tallied.not_applicable, tallied.errors,
                   tallied.applicable, tallied.rate, must, should, advice)
+
+
+def _row_counts(row: list[int]) -> Counts:
+    passed, failed, waived, not_applicable, errors, must, should, advice = row
+    return _counts(Tally(passed, failed, waived, not_applicable, errors), must, should, advice)
+
+
+def total(parts: Iterable[Counts]) -> Counts:
+    """The counts of several groups of results together: what `counts` gives for all of them at once."""
+    passed = failed = waived = not_applicable = errors = must = should = advice = 0
+    for c in parts:
+        passed += c.passed
+        failed += c.failed
+        waived += c.waived
+        not_applicable += c.not_applicable
+        errors += c.errors
+        must += c.must
+        should += c.should
+        advice += c.advice
+    return _counts(Tally(passed, failed, waived, not_applicable, errors), must, should, advice)
 
 
 class ContextBuilder:
@@ -176,18 +217,33 @@ class ContextBuilder:
         self.run = run
         self.rules: dict[str, Rule] = {r.id: r for r in run.plan.rules}
         self.schools: dict[str, School] = {s.code: s for s in run.schools}
+        # The one pass over the results: everything below works from these per-school lists.
         self.results: dict[str, list[Result]] = {code: [] for code in run.selected}
         for result in run.results:
             self.results.setdefault(result.school, []).append(result)
         self.school_paths = school_paths
         self.district_paths = district_paths
+        self.problems_by_file: dict[str, list[Problem]] = {}
+        for p in run.problems:
+            self.problems_by_file.setdefault(p.location.file, []).append(p)
         self.bad_files = {p.location.file for p in run.problems if p.level == "error"}
         self.plan = PlanInfo(run.plan.id, run.plan.title, run.plan.issuer, run.plan.year)
+        self.section_numbers = tuple(s.number for s in run.plan.sections)
+        # Per-school figures are asked for by several pages (school, district, city, index): computed once each.
+        self._infos: dict[str, SchoolInfo] = {}
+        self._figures: dict[str, tuple[Counts, tuple[Counts, ...]]] = {}
+        self._districts: tuple[DistrictInfo, ...] | None = None
 
     def common(self, page: str) -> dict[str, Any]:
         return {"plan": self.plan, "as_of": self.run.as_of.isoformat(), "page": page}
 
     def school_info(self, code: str) -> SchoolInfo:
+        info = self._infos.get(code)
+        if info is None:
+            info = self._infos[code] = self._school_info(code)
+        return info
+
+    def _school_info(self, code: str) -> SchoolInfo:
         school = self.schools[code]
         quality = school.data.get("quality") or {}
         status = quality.get("status")
@@ -198,7 +254,7 @@ class ContextBuilder:
             batch=quality.get("batch"),
             quality=Bilingual(QUALITY_STATUS.label(status, "zh"), QUALITY_STATUS.label(status, "en")) if status else None,
             self_score=quality.get("self_score"), file=school.file, path=self.school_paths[code],
-            counts=counts(self.results.get(code, [])), invalid=school.file in self.bad_files,
+            counts=self.figures(code)[0], invalid=school.file in self.bad_files,
         )
 
     def finding(self, result: Result) -> Finding:
@@ -206,21 +262,63 @@ class ContextBuilder:
         waiver = result.waiver
         return Finding(
             rule=rule.id, title=rule.title, section=rule.section, status=result.status.value,
-            status_label=_pair(STATUS_LABELS[result.status]), severity=result.severity,
-            severity_label=_pair(SEVERITY_LABELS[result.severity]),
+            status_label=_STATUS_LABELS[result.status], severity=result.severity,
+            severity_label=_SEVERITY_LABELS[result.severity],
             message=Bilingual(result.message_zh, result.message_en), remedy=rule.remedy, source=rule.source,
             file=result.location.file, line=result.location.line,
             reason=waiver.reason if waiver else "", approved_by=waiver.approved_by if waiver else "",
             expires=waiver.expires.isoformat() if waiver else "",
         )
 
-    def sections(self, results: list[Result], with_gaps: bool) -> tuple[SectionInfo, ...]:
-        out = []
-        for section in self.run.plan.sections:
-            mine = [r for r in results if self.rules[r.rule].section == section.number]
-            shown = tuple(self.finding(r) for r in mine if r.status in (Status.FAIL, Status.ERROR)) if with_gaps else ()
-            out.append(SectionInfo(section.number, section.title, section.short, counts(mine), shown))
-        return tuple(out)
+    def by_section(self, results: list[Result]) -> dict[int, list[Result]]:
+        """The results of each plan section, in their order; results of a rule outside every section are left out."""
+        out: dict[int, list[Result]] = {number: [] for number in self.section_numbers}
+        for r in results:
+            mine = out.get(self.rules[r.rule].section)
+            if mine is not None:
+                mine.append(r)
+        return out
+
+    def figures(self, code: str) -> tuple[Counts, tuple[Counts, ...]]:
+        """One school's counts, overall and in each plan section (in plan order), from one pass over its results.
+
+        The same figures as `counts` of all its results and of each section's (`by_section`), which would take a
+        dozen passes; this runs for every school and most of its results.
+        """
+        found = self._figures.get(code)
+        if found is None:
+            seen = Counter((self.rules[r.rule].section, r.status, r.severity if r.status == Status.FAIL else None)
+                           for r in self.results.get(code, []))
+            overall = [0] * 8
+            rows = {number: [0] * 8 for number in self.section_numbers}
+            for (section, status, severity), n in seen.items():
+                for row in (overall, rows.get(section)):
+                    if row is None:
+                        continue
+                    if status in _STATUS_SLOT:
+                        row[_STATUS_SLOT[status]] += n
+                    if severity in _SEVERITY_SLOT:
+                        row[_SEVERITY_SLOT[severity]] += n
+            found = self._figures[code] = (
+                _row_counts(overall), tuple(_row_counts(rows[number]) for number in self.section_numbers))
+        return found
+
+    def school_sections(self, code: str) -> tuple[SectionInfo, ...]:
+        """One school's sections with their gaps and the requirements that could not be judged."""
+        shown = self.by_section([r for r in self.results.get(code, []) if r.status in _SHOWN_AS_GAPS])
+        return tuple(
+            SectionInfo(section.number, section.title, section.short, figures,
+                        tuple(self.finding(r) for r in shown[section.number]))
+            for section, figures in zip(self.run.plan.sections, self.figures(code)[1], strict=True)
+        )
+
+    def summary_sections(self, codes: Iterable[str]) -> tuple[SectionInfo, ...]:
+        """The sections of several schools together, without gaps."""
+        per_school = [self.figures(c)[1] for c in codes]
+        return tuple(
+            SectionInfo(section.number, section.title, section.short, total(figures[i] for figures in per_school))
+            for i, section in enumerate(self.run.plan.sections)
+        )
 
     def problem(self, p: Problem) -> ProblemInfo:
         level = Bilingual("错误", "error") if p.level == "error" else Bilingual("警告", "warning")
@@ -233,10 +331,10 @@ class ContextBuilder:
         return {
             **self.common(self.school_paths[code]),
             "school": self.school_info(code),
-            "sections": self.sections(results, with_gaps=True),
+            "sections": self.school_sections(code),
             "waived": tuple(self.finding(r) for r in results if r.status == Status.WAIVED),
             "not_applicable": tuple(self.finding(r) for r in results if r.status == Status.NOT_APPLICABLE),
-            "problems": tuple(self.problem(p) for p in self.run.problems if p.location.file == school.file),
+            "problems": tuple(self.problem(p) for p in self.problems_by_file.get(school.file, ())),
         }
 
     def summary_page(self, page: str, district: str | None) -> dict[str, Any]:
@@ -246,9 +344,9 @@ class ContextBuilder:
         context = {
             **self.common(page),
             "district": district,
-            "counts": counts(results),
+            "counts": total(self.school_info(c).counts for c in codes),
             "school_count": len(codes),
-            "sections": self.sections(results, with_gaps=False),
+            "sections": self.summary_sections(codes),
             "targets": tuple(self.target(t) for t in self.run.targets if t.district == district),
             "common_gaps": self.common_gaps(results, len(codes)),
             "schools": self.by_lack(codes),
@@ -263,7 +361,7 @@ class ContextBuilder:
         return {
             **self.common(page),
             "city": city,
-            "counts": counts(self.run.results),
+            "counts": self.all_counts(),
             "districts": self.districts(),
             "schools": tuple(self.school_info(c) for c in sorted(self.run.selected,
                                                                  key=lambda c: (self.schools[c].district, c))),
@@ -274,26 +372,33 @@ class ContextBuilder:
         """The compact summary of `carework check --format markdown`: figures, targets, worst schools, problems."""
         return {
             **self.common(""),
-            "counts": counts(self.run.results),
+            "counts": self.all_counts(),
             "school_count": len(self.run.selected),
             "loaded": len(self.run.schools),
-            "sections": self.sections(self.run.results, with_gaps=False),
+            "sections": self.summary_sections(self.results),
             "targets": tuple(self.target(t) for t in self.run.targets),
             "schools": tuple(s for s in self.by_lack(list(self.run.selected)) if s.counts.failed or s.counts.errors),
             "problems": tuple(self.problem(p) for p in self.run.problems),
             "bad_files": len(self.bad_files),
         }
 
+    def all_counts(self) -> Counts:
+        """The counts of every result of the run (schools outside the selection included)."""
+        return total(self.figures(code)[0] for code in self.results)
+
     def districts(self) -> tuple[DistrictInfo, ...]:
-        names = sorted({self.schools[c].district for c in self.run.selected})
-        out = []
-        for name in names:
-            codes = [c for c in self.run.selected if self.schools[c].district == name]
-            results = [r for c in codes for r in self.results.get(c, [])]
-            out.append(DistrictInfo(name, self.district_paths.get(name, ""), len(codes), counts(results),
-                                    {t.target_id: self.target(t) for t in self.run.targets if t.district == name},
-                                    sum(1 for c in codes if self.schools[c].file in self.bad_files)))
-        return tuple(out)
+        if self._districts is None:
+            by_name: dict[str, list[str]] = {}
+            for c in self.run.selected:
+                by_name.setdefault(self.schools[c].district, []).append(c)
+            self._districts = tuple(
+                DistrictInfo(name, self.district_paths.get(name, ""), len(codes),
+                             total(self.school_info(c).counts for c in codes),
+                             {t.target_id: self.target(t) for t in self.run.targets if t.district == name},
+                             sum(1 for c in codes if self.schools[c].file in self.bad_files))
+                for name, codes in sorted(by_name.items())
+            )
+        return self._districts
 
     def target(self, result: TargetResult) -> TargetInfo:
         target = next(t for t in self.run.plan.targets if t.id == result.target_id)
@@ -310,11 +415,11 @@ class ContextBuilder:
 
     def common_gaps(self, results: list[Result], school_count: int) -> tuple[CommonGap, ...]:
         failing = Counter(r.rule for r in gaps(results))
-        applicable = Counter(r.rule for r in results if r.status in (Status.PASS, Status.FAIL, Status.WAIVED))
+        applicable = Counter(r.rule for r in results if r.status in _APPLICABLE)
         ordered = sorted(failing.items(), key=lambda kv: (-kv[1], kv[0]))[:COMMON_GAPS_SHOWN]
         return tuple(
             CommonGap(rule, self.rules[rule].title, self.rules[rule].severity,
-                      _pair(SEVERITY_LABELS[self.rules[rule].severity]), n, applicable[rule])
+                      _SEVERITY_LABELS[self.rules[rule].severity], n, applicable[rule])
             for rule, n in ordered
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -27,7 +28,6 @@ _SPACES = re.compile(r"[ \t]+")
 _INLINE = re.compile(r"([\\`*_\[\]|~$#])")
 #: What starts a block when it begins a line: a list marker, an ordered-list number, a setext underline.
 _BLOCK_START = re.compile(r"^( ?)(?:([-+=])(?=[-+=\s]|$)|(\d{1,9})([.)])(?=\s|$))")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _MERMAID_KEEP = set(" -_.,:/%()·、，。（）：")
 _MERMAID_MAX = 40
 
@@ -48,6 +48,16 @@ def escape_md(value: Any, lang: Lang = "zh") -> Markup:
     entities, Markdown punctuation is backslash-escaped, and a leading list or heading marker is neutralised.
     Values already marked safe pass through unchanged, so escaping twice is harmless.
     """
+    kind = type(value)
+    if kind is Bilingual or kind is Label:
+        value = value.get(lang)
+        kind = type(value)
+    if kind is str:
+        return _escape_text(value)
+    if kind is Markup:
+        return value
+    if kind is int:
+        return _escape_text(str(value))
     if isinstance(value, Markup):
         return value
     value = localize(value, lang)
@@ -55,7 +65,14 @@ def escape_md(value: Any, lang: Lang = "zh") -> Markup:
         return Markup(EMPTY)
     if isinstance(value, bool):
         value = ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    text = unicodedata.normalize("NFC", str(value)).strip("\r\n")
+    return _escape_text(str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _escape_text(text: str) -> Markup:
+    # Memoized: a report set prints the same labels, titles and remedies thousands of times, and the result depends
+    # on the text alone (the language only chose the text).
+    text = unicodedata.normalize("NFC", text).strip("\r\n")
     text = _CONTROL.sub("", text).replace("\t", " ")
     lines = [_escape_line(line) for line in _LINE_BREAK.split(text)]
     return Markup("<br>".join(lines))
@@ -64,7 +81,7 @@ def escape_md(value: Any, lang: Lang = "zh") -> Markup:
 def _escape_line(line: str) -> str:
     # One space at most: never an indented code block, never a trailing hard line break.
     line = _SPACES.sub(" ", line)
-    line = "".join(_HTML.get(ch, ch) for ch in line)
+    line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # `&` first: once each
     line = _INLINE.sub(r"\\\1", line)
     return _BLOCK_START.sub(_neutralise, line)
 

@@ -1,7 +1,7 @@
 """Write rendered reports into the output folder: atomically, never outside it, never over someone else's file.
 
-Every file is written to a temporary file in its own folder and moved over the old one with `os.replace`, so a
-reader (or an interrupted run) only ever sees a whole old file or a whole new one. `.carework-manifest` lists what
+Every file is written to a temporary file in its own folder, synced, and moved over the old one with `os.replace`, so
+a reader (or an interrupted run) only ever sees a whole old file or a whole new one. `.carework-manifest` lists what
 carework wrote, with a SHA-256 of each file; carework overwrites only files listed there, and removes a listed file
 that a full run no longer produces only while its content is still what carework wrote. Anything else in the
 folder — a README, a hand-edited report — is never touched.
@@ -9,9 +9,14 @@ folder — a README, a hand-edited report — is never touched.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from carework.atomic import atomic_write
@@ -23,6 +28,12 @@ _MANIFEST_HEAD = (
     "# It overwrites only these, and removes one only while it is unchanged. carework 生成文件清单，请勿编辑。\n"
 )
 _LINE = re.compile(r"^([0-9a-f]{64})  (\S(?:.*\S)?)$")
+#: Syncs in flight at once. One sync after another costs a disk flush each (milliseconds); the file system commits
+#: concurrent ones together.
+SYNCS_IN_FLIGHT = 8
+#: Files made ready (written and synced) before they are moved into place: bounds the temporary files that a killed
+#: run could leave behind.
+BATCH = 256
 
 
 class WriteError(BilingualError):
@@ -73,20 +84,30 @@ def write_reports(out: Path, files: dict[str, str], prune: bool) -> WriteSummary
     root = out.resolve()
     old = read_manifest(out)
     data = {rel: text.encode("utf-8") for rel, text in sorted(files.items())}
+    plain: set[Path] = set()
     for rel in data:
-        _check_target(root, rel, rel in old)
+        _check_target(root, rel, rel in old, plain)
     new = {rel: digest(blob) for rel, blob in data.items()}
     # Listed before writing, so a run interrupted half-way still owns every file it may have written.
     _write_manifest(root, {**old, **new})
     written, unchanged = [], []
+    changed: list[tuple[Path, bytes, int]] = []
+    folders: set[Path] = set()
+    new_mode = _new_file_mode()
     for rel, blob in data.items():
         target = root / rel
-        if target.is_file() and not target.is_symlink() and target.read_bytes() == blob:
-            unchanged.append(rel)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, blob)
+        mode = new_mode
+        if target.is_file() and not target.is_symlink():
+            if target.read_bytes() == blob:
+                unchanged.append(rel)
+                continue
+            mode = target.stat().st_mode & 0o777  # a replaced file keeps its permissions
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        changed.append((target, blob, mode))
         written.append(rel)
+    _replace_all(changed)
     removed, kept = [], []
     if prune:
         for rel in sorted(set(old) - set(new)):
@@ -102,15 +123,67 @@ def write_reports(out: Path, files: dict[str, str], prune: bool) -> WriteSummary
     return WriteSummary(tuple(written), tuple(unchanged), tuple(removed), tuple(kept))
 
 
-def _check_target(root: Path, rel: str, ours: bool) -> None:
+def _new_file_mode() -> int:
+    """The usual permissions of a new file (0666 less the umask), not mkstemp's 0600, which would hide it from a CI
+    job's artifact uploader."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _replace_all(files: list[tuple[Path, bytes, int]]) -> None:
+    """Replace each target with its data and mode, in order, as `atomic_write` does one file at a time.
+
+    Each temporary file is synced before it is renamed over its target, so a reader, an interrupted run or a crash
+    sees the old file or the new one, never half of one. Only the syncs of a batch overlap, in threads (they wait on
+    the disk, not on Python); the renames stay one by one in order. Temporary files not yet renamed are removed on
+    any failure or interruption.
+    """
+    pending: set[str] = set()
+    pool = ThreadPoolExecutor(SYNCS_IN_FLIGHT, thread_name_prefix="carework-report-sync")
+    try:
+        for start in range(0, len(files), BATCH):
+            batch = files[start:start + BATCH]
+            temporaries = list(pool.map(partial(_write_synced, pending), batch))
+            for (target, _, _), temporary in zip(batch, temporaries, strict=True):
+                os.replace(temporary, target)
+                pending.discard(temporary)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for temporary in pending:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _write_synced(pending: set[str], item: tuple[Path, bytes, int]) -> str:
+    """A synced temporary file with `item`'s data and mode next to its target; its name is added to `pending`."""
+    target, data, mode = item
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    pending.add(temporary)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(temporary, mode)
+    return temporary
+
+
+def _check_target(root: Path, rel: str, ours: bool, plain: set[Path]) -> None:
+    """Refuse an unsafe path, a folder on the way that is a link or a file, or a file carework did not write.
+
+    `plain` holds the folders already found plain in this run (thousands of reports share a few folders).
+    """
     if not safe_relative(rel):
         raise WriteError(f"报告文件名 {rel!r} 不安全，已拒绝写入", f"unsafe report path {rel!r}; refused")
     here = root
     for part in PurePosixPath(rel).parts[:-1]:
         here = here / part
+        if here in plain:
+            continue
         if here.is_symlink() or (here.exists() and not here.is_dir()):
             raise WriteError(f"{here} 不是普通文件夹（可能是链接），报告不会写到输出文件夹之外",
                              f"{here} is not a plain folder (a link?); reports are never written outside the output folder")
+        plain.add(here)
     target = root / rel
     if target.is_dir() and not target.is_symlink():
         raise WriteError(f"{target} 是文件夹，无法写入报告", f"{target} is a folder; cannot write a report there")
