@@ -7,9 +7,9 @@ them once, and the engine calls `evaluate` with one school's scope.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
-from carework.expr import ANY, Env, ExprError, Ratio, Typed, compile_expr
+from carework.expr import ANY, Env, ExprError, Ratio, Typed, compile_expr, item_of
 from carework.fieldtypes import Choice, Integer, ListOf, Number
 
 Scope = Mapping[str, Any]
@@ -45,8 +45,9 @@ def _display(declared: Any) -> Callable[[Any], Any]:
     return lambda v: v
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
+    """What one check found on one school (a tuple: one is made for every rule of every school)."""
+
     passed: bool
     #: Placeholder values for the rule's message, e.g. found and expected.
     values: dict[str, Any]
@@ -170,7 +171,7 @@ def compile_check(spec: Mapping[str, Any], env: Env) -> Check:
             listed = parts["items"]
             if not isinstance(listed.type, ListOf):
                 raise _keyed(ExprError("items 必须是列表", "items must be a list"), "items")
-            scope_env = env.with_item(Typed(lambda s, i: i, listed.type.item, frozenset(), listed.path))
+            scope_env = env.with_item(item_of(listed))
         try:
             parts[key] = compile_expr(source, scope_env)
         except ExprError as exc:

@@ -33,21 +33,29 @@ def evaluate_school(plan: Plan, school: School, as_of: dt.date, waivers: dict[tu
                     scope: dict[str, Any] | None = None) -> list[Result]:
     """All of one school's results, in plan order; `scope` is the school's, when the caller already computed it."""
     scope = school_scope(plan, school, as_of) if scope is None else scope
-    return [_evaluate_rule(rule, school, scope, waivers, as_of) for rule in plan.rules if rule.scope == "school"]
+    # Rules pointing at the same field share its location, looked up once.
+    located: dict[tuple[str, ...], Location] = {}
+    out = []
+    for rule in plan.rules:
+        if rule.scope == "school":
+            where = located.get(rule.anchor)
+            if where is None:
+                where = located[rule.anchor] = school.locate(rule.anchor)
+            out.append(_evaluate_rule(rule, school, scope, waivers, as_of, where))
+    return out
 
 
 def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], waivers: dict[tuple[str, str], Waiver],
-                   as_of: dt.date) -> Result:
-    where = school.locate(rule.anchor)
+                   as_of: dt.date, where: Location) -> Result:
     # A rule whose applicability rests on a broken field (an invalid `kind`, say) cannot be judged either way.
-    broken = _broken_fields(_applicability_fields(rule.applies), school)
+    broken = _broken_fields(_applicability_fields(rule.applies), school) if school.invalid else None
     if broken:
         return _result(school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
                        f"{broken} is invalid in the record; this requirement cannot be judged", where)
     outside = _not_applicable(rule.applies, school, scope)
     if outside:
         return _result(school, rule, Status.NOT_APPLICABLE, outside[0], outside[1], where)
-    broken = _broken_fields(rule.fields, school)
+    broken = _broken_fields(rule.fields, school) if school.invalid else None
     if broken:
         return _result(school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
                        f"{broken} is invalid in the record; this requirement cannot be judged", where)
