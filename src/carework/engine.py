@@ -69,17 +69,43 @@ def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], waivers: d
         return _result(school, rule, Status.NOT_APPLICABLE, "没有需要检查的对象", "nothing to check", where)
     found, expected = outcome.values.get("found"), outcome.values.get("expected")
     if outcome.passed:
-        return Result(school.code, rule.id, Status.PASS, rule.severity, "", "", where, found, expected)
+        return _made(school, rule, _PASS, "", "", where, found, expected)
     values = {**outcome.values, "year": scope["year"], "school": school.name}
     zh, en = _format(rule.message.zh, values, "zh"), _format(rule.message.en or rule.message.zh, values, "en")
     waiver = waivers.get((rule.id, school.code))
     if waiver and active(waiver, as_of):
-        return Result(school.code, rule.id, Status.WAIVED, rule.severity, zh, en, where, found, expected, waiver)
-    return Result(school.code, rule.id, Status.FAIL, rule.severity, zh, en, where, found, expected)
+        return _made(school, rule, Status.WAIVED, zh, en, where, found, expected, waiver)
+    return _made(school, rule, _FAIL, zh, en, where, found, expected)
 
 
 def _result(school: School, rule: Rule, status: Status, zh: str, en: str, where: Location) -> Result:
-    return Result(school.code, rule.id, status, rule.severity, zh, en, where)
+    return _made(school, rule, status, zh, en, where)
+
+
+_PASS, _FAIL = Status.PASS, Status.FAIL  # (an enum member looked up on its class costs a call)
+
+
+def _made(school: School, rule: Rule, status: Status, zh: str, en: str, where: Location, found: Any = None,
+          expected: Any = None, waiver: Waiver | None = None) -> Result:
+    """`Result(school.code, rule.id, status, rule.severity, zh, en, where, found, expected, waiver)`.
+
+    Made by filling the new object's fields directly: a frozen dataclass's `__init__` sets each through
+    `object.__setattr__`, and at forty results a school that was a fifth of the rules' time. The object is the
+    same, fields in the same order (tests/test_rule_cases.py holds it to the constructor's).
+    """
+    result = object.__new__(Result)
+    fields = result.__dict__
+    fields["school"] = school.code
+    fields["rule"] = rule.id
+    fields["status"] = status
+    fields["severity"] = rule.severity
+    fields["message_zh"] = zh
+    fields["message_en"] = en
+    fields["location"] = where
+    fields["found"] = found
+    fields["expected"] = expected
+    fields["waiver"] = waiver
+    return result
 
 
 def _not_applicable(applies: Applicability, school: School, scope: dict[str, Any]) -> tuple[str, str] | None:
