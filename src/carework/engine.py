@@ -113,8 +113,7 @@ def _not_applicable(applies: Applicability, school: School, scope: dict[str, Any
         return (f"只适用于{_labels(SCHOOL_KINDS, applies.kinds, 'zh')}", f"applies only to {_labels(SCHOOL_KINDS, applies.kinds, 'en')}")
     if applies.ownership and school.ownership not in applies.ownership:
         return (f"只适用于{_labels(OWNERSHIP, applies.ownership, 'zh')}学校", f"applies only to {_labels(OWNERSHIP, applies.ownership, 'en')} schools")
-    batch = (school.data.get("quality") or {}).get("batch")
-    if applies.batches and batch not in applies.batches:
+    if applies.batches and (school.data.get("quality") or {}).get("batch") not in applies.batches:
         listed = "、".join(f"第{b}批" for b in applies.batches)
         return (f"只适用于列入优质化建设{listed}的学校", f"applies only to schools in quality-construction batch {', '.join(map(str, applies.batches))}")
     if applies.when and not applies.when.fn(scope, None):
@@ -154,6 +153,8 @@ def _format(template: str, values: dict[str, Any], lang: str) -> str:
 
 def _show(value: Any, lang: str) -> str:
     """A value as a message shows it: labels in the message's language, shares as percentages."""
+    if type(value) is str:  # the commonest, first
+        return value
     if isinstance(value, Label):
         return value.get(lang)
     if isinstance(value, bool):

@@ -63,6 +63,8 @@ class Typed:
     access: tuple[str, ...] | None = None
     #: The value is the same for every school (a literal, or a list of literals): comparisons can use it directly.
     constant: bool = False
+    #: For `item.field == literal`, the field and the literal: a loop over a list makes that test itself.
+    item_equals: tuple[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -352,7 +354,12 @@ class _Checker:
         for op_node, (left, right), raw in zip(node.ops, zip(operands, operands[1:]), node.comparators):
             steps.append(self.comparison(op_node, left, right, raw, node))
         if len(steps) == 1:
-            return Typed(_compare_two(steps[0], operands[0], operands[1]), BOOL, _union(operands))
+            left, right = operands
+            equals = None
+            if steps[0] is operator.eq and right.constant and left.access is not None and len(left.access) == 2 \
+                    and left.access[0] == "":
+                equals = (left.access[1], right.fn({}, None))
+            return Typed(_compare_two(steps[0], left, right), BOOL, _union(operands), item_equals=equals)
         fns = [o.fn for o in operands]
 
         def compare(s: Scope, i: Any) -> bool:
@@ -449,6 +456,8 @@ class _Checker:
             return Typed(lambda s, i: _count(get(s, i), None, s), NUMBER, fields)
         p = per_item.fn
         # Loops written out rather than through `_items` and generators: these run for every item of every school.
+        if per_item.item_equals is not None and name in ("count", "any", "where"):
+            return self.field_test(name, xs, fields, *per_item.item_equals)
         if name == "count":
             def count(s: Scope, i: Any) -> int:
                 xs = get(s, i)
@@ -486,6 +495,14 @@ class _Checker:
                 return [x for x in xs if p(s, x)] if isinstance(xs, list) else []
 
             return Typed(where, xs.type, fields, xs.path)
+        if name == "map" and per_item.access is not None and len(per_item.access) == 2 and per_item.access[0] == "":
+            field_name = per_item.access[1]  # `map(leaders, item.name)`
+
+            def map_field(s: Scope, i: Any) -> list[Any]:
+                xs = get(s, i)
+                return [x.get(field_name) if isinstance(x, dict) else None for x in xs] if isinstance(xs, list) else []
+
+            return Typed(map_field, ListOf(per_item.type), fields)
         if name == "map":
             def map_(s: Scope, i: Any) -> list[Any]:
                 xs = get(s, i)
@@ -497,6 +514,40 @@ class _Checker:
         if not _is_number(per_item.type):
             raise ExprError("sum 的第二个参数必须是数字", "the second argument of sum must be a number", _col(node))
         return Typed(lambda s, i: sum(v for x in _items(get(s, i)) if isinstance(v := p(s, x), (int, float))), NUMBER, fields)
+
+    @staticmethod
+    def field_test(name: str, xs: Typed, fields: frozenset[tuple[str, ...]], field_name: str, literal: Any) -> Typed:
+        """count, any or where with `item.field == literal`, the test made in the loop (the same values)."""
+        get = xs.fn
+        if name == "count":
+            def count(s: Scope, i: Any) -> int:
+                listed = get(s, i)
+                n = 0
+                if isinstance(listed, list):
+                    for x in listed:
+                        if (x.get(field_name) if isinstance(x, dict) else None) == literal:
+                            n += 1
+                return n
+
+            return Typed(count, NUMBER, fields)
+        if name == "any":
+            def any_of(s: Scope, i: Any) -> bool:
+                listed = get(s, i)
+                if isinstance(listed, list):
+                    for x in listed:
+                        if (x.get(field_name) if isinstance(x, dict) else None) == literal:
+                            return True
+                return False
+
+            return Typed(any_of, BOOL, fields)
+
+        def where(s: Scope, i: Any) -> list[Any]:
+            listed = get(s, i)
+            if not isinstance(listed, list):
+                return []
+            return [x for x in listed if (x.get(field_name) if isinstance(x, dict) else None) == literal]
+
+        return Typed(where, xs.type, fields, xs.path)
 
     def plain_call(self, name: str, first: Typed, rest: list[Typed], node: ast.AST) -> Typed:
         get = first.fn
@@ -515,6 +566,14 @@ class _Checker:
             raise ExprError(f"{name} 需要日期", f"{name} needs a date", _col(node))
         if name == "year":
             return Typed(lambda s, i: _year(get(s, i)), NUMBER, fields)
+        if name == "in_year" and first.access is not None and len(first.access) == 2 and first.access[0] == "":
+            field_name = first.access[1]  # `in_year(item.date)`
+
+            def in_year_field(s: Scope, i: Any) -> bool:
+                d = i.get(field_name) if isinstance(i, dict) else None
+                return isinstance(d, dt.date) and d.year == s["year"] and d <= s["as_of"]
+
+            return Typed(in_year_field, BOOL, fields)
         if name == "in_year":
             def in_year(s: Scope, i: Any) -> bool:
                 d = get(s, i)
@@ -562,6 +621,14 @@ def _compare_two(step: Callable[[Any, Any], bool], left: Typed, right: Typed) ->
         c = lf({}, None)
         if isinstance(c, str):
             return lambda s, i: isinstance(b := rf(s, i), (list, str)) and c in b
+    if step is _member and left.access == ("",) and right.access is not None and len(right.access) == 1:
+        root = right.access[0]  # `item in trained`
+
+        def item_in(s: Scope, i: Any) -> bool:
+            b = s.get(root)
+            return (isinstance(b, list) or (isinstance(b, str) and isinstance(i, str))) and i is not None and i in b
+
+        return item_in
     return lambda s, i: step(lf(s, i), rf(s, i))
 
 
