@@ -67,10 +67,10 @@ def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], waivers: d
                        f"this requirement could not be evaluated: {type(exc).__name__}", where)
     if outcome.vacuous:
         return _result(school, rule, Status.NOT_APPLICABLE, "没有需要检查的对象", "nothing to check", where)
-    found, expected = outcome.values.get("found"), outcome.values.get("expected")
+    found, expected = outcome.found, outcome.expected
     if outcome.passed:
         return _made(school, rule, _PASS, "", "", where, found, expected)
-    values = {**outcome.values, "year": scope["year"], "school": school.name}
+    values = {**(outcome.values or {}), "year": scope["year"], "school": school.name}
     zh, en = _format(rule.message.zh, values, "zh"), _format(rule.message.en or rule.message.zh, values, "en")
     waiver = waivers.get((rule.id, school.code))
     if waiver and active(waiver, as_of):

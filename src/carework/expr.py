@@ -65,6 +65,8 @@ class Typed:
     constant: bool = False
     #: For `item.field == literal`, the field and the literal: a loop over a list makes that test itself.
     item_equals: tuple[str, Any] | None = None
+    #: For `item in <list>` where the list does not depend on the item: the list, to compute once per list of items.
+    item_in: Compiled | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,8 @@ def _describe(t: Any) -> str:
 class _Checker:
     def __init__(self, env: Env) -> None:
         self.env = env
+        #: How many times `item` has been read (by this checker: a nested predicate's item is its own).
+        self.item_reads = 0
 
     def visit(self, node: ast.AST) -> Typed:
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -249,6 +253,8 @@ class _Checker:
                                 _col(node))
             known = ", ".join(sorted(self.env.names))
             raise ExprError(f"未知的名称 {node.id}（可用：{known}）", f"unknown name {node.id} (known: {known})", _col(node))
+        if node.id == "item":
+            self.item_reads += 1
         return bound
 
     def visit_Attribute(self, node: ast.Attribute) -> Typed:
@@ -349,7 +355,9 @@ class _Checker:
         return Typed(arith, NUMBER, _union([left, right]))
 
     def visit_Compare(self, node: ast.Compare) -> Typed:
-        operands = [self.visit(node.left)] + [self.visit(c) for c in node.comparators]
+        operands = [self.visit(node.left)]
+        reads = self.item_reads
+        operands += [self.visit(c) for c in node.comparators]
         steps: list[Callable[[Any, Any], bool]] = []
         for op_node, (left, right), raw in zip(node.ops, zip(operands, operands[1:]), node.comparators):
             steps.append(self.comparison(op_node, left, right, raw, node))
@@ -359,7 +367,10 @@ class _Checker:
             if steps[0] is operator.eq and right.constant and left.access is not None and len(left.access) == 2 \
                     and left.access[0] == "":
                 equals = (left.access[1], right.fn({}, None))
-            return Typed(_compare_two(steps[0], left, right), BOOL, _union(operands), item_equals=equals)
+            # `item in <a list that does not depend on the item>`: the list is the same for every item.
+            item_in = right.fn if steps[0] is member and left.access == ("",) and self.item_reads == reads else None
+            return Typed(_compare_two(steps[0], left, right), BOOL, _union(operands), item_equals=equals,
+                         item_in=item_in)
         fns = [o.fn for o in operands]
 
         def compare(s: Scope, i: Any) -> bool:
@@ -385,13 +396,12 @@ class _Checker:
                 raise ExprError("in 的右边是文字时，左边也必须是文字", "when the right side of in is text, the left must be text too",
                                 _col(node))
             if not negate:
-                return _member
+                return member
 
-            def member(a: Any, b: Any) -> bool:
-                found = (isinstance(b, list) or (isinstance(b, str) and isinstance(a, str))) and a is not None and a in b
-                return not found if negate else found
+            def not_member(a: Any, b: Any) -> bool:
+                return not member(a, b)
 
-            return member
+            return not_member
         if not _same_kind(left.type, right.type):
             raise ExprError(f"不能比较 {_describe(left.type)} 和 {_describe(right.type)}",
                             f"cannot compare {_describe(left.type)} with {_describe(right.type)}", _col(node))
@@ -594,7 +604,7 @@ class _Checker:
         return Typed(rank, NUMBER, fields)
 
 
-def _member(a: Any, b: Any) -> bool:
+def member(a: Any, b: Any) -> bool:
     """`a in b`, false when either is missing or `b` is neither a list nor (for a text `a`) a text."""
     return (isinstance(b, list) or (isinstance(b, str) and isinstance(a, str))) and a is not None and a in b
 
@@ -602,7 +612,7 @@ def _member(a: Any, b: Any) -> bool:
 def _compare_two(step: Callable[[Any, Any], bool], left: Typed, right: Typed) -> Compiled:
     """One comparison (most are), as one closure; against a literal, the literal is not evaluated each time.
 
-    The values are those of `step`: `==` and `!=` of the values Python gives, `in` as `_member`.
+    The values are those of `step`: `==` and `!=` of the values Python gives, `in` as `member`.
     """
     lf, rf = left.fn, right.fn
     if right.constant:
@@ -614,14 +624,14 @@ def _compare_two(step: Callable[[Any, Any], bool], left: Typed, right: Typed) ->
             return lambda s, i: lf(s, i) == c
         if step is operator.ne:
             return lambda s, i: lf(s, i) != c
-        if step is _member and isinstance(c, list):
+        if step is member and isinstance(c, list):
             return lambda s, i: (a := lf(s, i)) is not None and a in c
         return lambda s, i: step(lf(s, i), c)
-    if left.constant and step is _member:
+    if left.constant and step is member:
         c = lf({}, None)
         if isinstance(c, str):
             return lambda s, i: isinstance(b := rf(s, i), (list, str)) and c in b
-    if step is _member and left.access == ("",) and right.access is not None and len(right.access) == 1:
+    if step is member and left.access == ("",) and right.access is not None and len(right.access) == 1:
         root = right.access[0]  # `item in trained`
 
         def item_in(s: Scope, i: Any) -> bool:
