@@ -82,7 +82,7 @@ def _result(school: School, rule: Rule, status: Status, zh: str, en: str, where:
     return _made(school, rule, status, zh, en, where)
 
 
-_PASS, _FAIL = Status.PASS, Status.FAIL  # (an enum member looked up on its class costs a call)
+_PASS, _FAIL = Status.PASS, Status.FAIL  # looking a member up on its enum is slow (~0.5 us on Python 3.11)
 
 
 def _made(school: School, rule: Rule, status: Status, zh: str, en: str, where: Location, found: Any = None,

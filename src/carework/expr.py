@@ -364,8 +364,8 @@ class _Checker:
         if len(steps) == 1:
             left, right = operands
             equals = None
-            if steps[0] is operator.eq and right.constant and left.access is not None and len(left.access) == 2 \
-                    and left.access[0] == "":
+            if steps[0] is operator.eq and right.constant and not isinstance(right.type, ListOf) \
+                    and left.access is not None and len(left.access) == 2 and left.access[0] == "":
                 equals = (left.access[1], right.fn({}, None))
             # `item in <a list that does not depend on the item>`: the list is the same for every item.
             item_in = right.fn if steps[0] is member and left.access == ("",) and self.item_reads == reads else None
