@@ -36,7 +36,17 @@ class Percent:
 def _display(declared: Any) -> Callable[[Any], Any]:
     """How a value of this type appears in a message: choices by their labels, shares as percentages."""
     if isinstance(declared, Choice):
-        return lambda v: v if v is None else Label(declared.label(v, "zh"), declared.label(v, "en"))
+        labels: dict[str, Label] = {}
+        for option in declared.options:  # the first option of a value, as Choice.label finds it
+            labels.setdefault(option.value, Label(option.zh, option.en))
+
+        def label(v: Any) -> Any:
+            if v is None:
+                return v
+            known = labels.get(v) if isinstance(v, str) else None
+            return known if known is not None else Label(declared.label(v, "zh"), declared.label(v, "en"))
+
+        return label
     if isinstance(declared, Ratio):
         return lambda v: v if v is None else Percent(v)
     if isinstance(declared, ListOf):

@@ -626,6 +626,9 @@ def _compare_two(step: Callable[[Any, Any], bool], left: Typed, right: Typed) ->
             return lambda s, i: lf(s, i) != c
         if step is member and isinstance(c, list):
             return lambda s, i: (a := lf(s, i)) is not None and a in c
+        if left.access is not None and len(left.access) == 2 and left.access[0] == "":
+            name = left.access[1]  # `item.amount > 0`
+            return lambda s, i: step(i.get(name) if isinstance(i, dict) else None, c)
         return lambda s, i: step(lf(s, i), c)
     if left.constant and step is member:
         c = lf({}, None)
@@ -639,6 +642,10 @@ def _compare_two(step: Callable[[Any, Any], bool], left: Typed, right: Typed) ->
             return (isinstance(b, list) or (isinstance(b, str) and isinstance(i, str))) and i is not None and i in b
 
         return item_in
+    if left.access is not None and len(left.access) == 2 and left.access[0] == "" and right.access is not None \
+            and len(right.access) == 1 and right.access[0]:
+        name, other = left.access[1], right.access[0]  # `item.joined <= as_of`, `item.year == year`
+        return lambda s, i: step(i.get(name) if isinstance(i, dict) else None, s.get(other))
     return lambda s, i: step(lf(s, i), rf(s, i))
 
 
