@@ -22,6 +22,7 @@ correct outcome of a known bug: it is reported as xfail while it fails, and fail
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ import yaml
 from conftest import AS_OF, base_record, merge, school_from
 
 from carework.engine import evaluate_school
-from carework.model import Plan, Waiver
+from carework.model import Plan, Result, Waiver
 from carework.problems import Location
 
 CASES_DIR = Path(__file__).resolve().parent / "rules" / "cases"
@@ -77,6 +78,9 @@ def _check_case(plan: Plan, folder: Path, rule_id: str, case: dict[str, Any]) ->
         expires = dt.date.fromisoformat(expires) if isinstance(expires, str) else expires
         waivers[(rule_id, school.code)] = Waiver(rule_id, school.code, "用例", "测试", expires, Location("waivers.yaml"))
     results = {r.rule: r for r in evaluate_school(plan, school, as_of, waivers)}
+    for made in results.values():  # the engine fills results in directly: they must be what the constructor makes
+        constructed = Result(*(getattr(made, f.name) for f in fields(Result)))
+        assert list(vars(made).items()) == list(vars(constructed).items())
     result = results[rule_id]
     assert result.status.value == case["expect"], result.message_zh
     if "message" in case:

@@ -7,9 +7,9 @@ them once, and the engine calls `evaluate` with one school's scope.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
-from carework.expr import ANY, Env, ExprError, Ratio, Typed, compile_expr
+from carework.expr import ANY, Env, ExprError, Ratio, Typed, compile_expr, item_of, member
 from carework.fieldtypes import Choice, Integer, ListOf, Number
 
 Scope = Mapping[str, Any]
@@ -36,7 +36,17 @@ class Percent:
 def _display(declared: Any) -> Callable[[Any], Any]:
     """How a value of this type appears in a message: choices by their labels, shares as percentages."""
     if isinstance(declared, Choice):
-        return lambda v: v if v is None else Label(declared.label(v, "zh"), declared.label(v, "en"))
+        labels: dict[str, Label] = {}
+        for option in declared.options:  # the first option of a value, as Choice.label finds it
+            labels.setdefault(option.value, Label(option.zh, option.en))
+
+        def label(v: Any) -> Any:
+            if v is None:
+                return v
+            known = labels.get(v) if isinstance(v, str) else None
+            return known if known is not None else Label(declared.label(v, "zh"), declared.label(v, "en"))
+
+        return label
     if isinstance(declared, Ratio):
         return lambda v: v if v is None else Percent(v)
     if isinstance(declared, ListOf):
@@ -45,11 +55,15 @@ def _display(declared: Any) -> Callable[[Any], Any]:
     return lambda v: v
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
+    """What one check found on one school (a tuple: one is made for every rule of every school)."""
+
     passed: bool
-    #: Placeholder values for the rule's message, e.g. found and expected.
-    values: dict[str, Any]
+    #: The values a result records as found and expected, for the kinds that have them.
+    found: Any = None
+    expected: Any = None
+    #: Placeholder values for the rule's message, e.g. found and expected; only a failing check needs them.
+    values: dict[str, Any] | None = None
     #: No item to check (e.g. no resident veterans): the rule does not apply.
     vacuous: bool = False
 
@@ -97,7 +111,8 @@ def _build_at_least(parts: dict[str, Typed], _: Mapping[str, Any]) -> Callable[[
         found, expected = value(scope, None), minimum(scope, None)
         # A missing value (e.g. no self-assessment score) is below any minimum, and is shown as missing.
         passed = expected is not None and (found or 0) >= expected
-        return Outcome(passed, {"found": shown(found), "expected": shown(expected)})
+        found, expected = shown(found), shown(expected)
+        return Outcome(passed, found, expected, None if passed else {"found": found, "expected": expected})
 
     return evaluate
 
@@ -109,7 +124,8 @@ def _build_true(parts: dict[str, Typed], _: Mapping[str, Any]) -> Callable[[Scop
 
     def evaluate(scope: Scope) -> Outcome:
         ok = bool(test(scope, None))
-        return Outcome(ok, {"found": shown(found(scope, None)) if found and shown else ok})
+        value = shown(found(scope, None)) if found and shown else ok
+        return Outcome(ok, value, None, None if ok else {"found": value})
 
     return evaluate
 
@@ -119,14 +135,19 @@ def _build_each(parts: dict[str, Typed], spec: Mapping[str, Any]) -> Callable[[S
         raise _keyed(ExprError("items 必须是列表", "items must be a list"), "items")
     items, require = parts["items"].fn, parts["require"].fn
     label = parts["label"].fn if "label" in parts else None
+    pool = parts["require"].item_in
 
     def evaluate(scope: Scope) -> Outcome:
         listed = items(scope, None) or []
-        missing = [x for x in listed if not require(scope, x)]
+        if pool is not None and listed:  # `item in <list>`: the list is the same for every item, made once
+            among = pool(scope, None)
+            missing = [x for x in listed if not member(x, among)]
+        else:
+            missing = [x for x in listed if not require(scope, x)]
         names = [str(label(scope, x)) if label else str(i + 1) for i, x in enumerate(missing)]
         return Outcome(
             not missing,
-            {"missing": "、".join(names), "count": len(missing), "total": len(listed)},
+            values={"missing": "、".join(names), "count": len(missing), "total": len(listed)},
             vacuous=not listed,
         )
 
@@ -170,7 +191,7 @@ def compile_check(spec: Mapping[str, Any], env: Env) -> Check:
             listed = parts["items"]
             if not isinstance(listed.type, ListOf):
                 raise _keyed(ExprError("items 必须是列表", "items must be a list"), "items")
-            scope_env = env.with_item(Typed(lambda s, i: i, listed.type.item, frozenset(), listed.path))
+            scope_env = env.with_item(item_of(listed))
         try:
             parts[key] = compile_expr(source, scope_env)
         except ExprError as exc:

@@ -58,6 +58,15 @@ class Typed:
     fields: frozenset[tuple[str, ...]] = field(default=frozenset())
     #: Path of the schema field this value is, when it is one (for `item` bindings).
     path: tuple[str, ...] | None = None
+    #: How the value is read, when it is a name followed by fields (`committee.director.post`): the name, "" for
+    #: the item, then the fields; lets a chain compile to one closure instead of one per step.
+    access: tuple[str, ...] | None = None
+    #: The value is the same for every school (a literal, or a list of literals): comparisons can use it directly.
+    constant: bool = False
+    #: For `item.field == literal`, the field and the literal: a loop over a list makes that test itself.
+    item_equals: tuple[str, Any] | None = None
+    #: For `item in <list>` where the list does not depend on the item: the list, to compute once per list of items.
+    item_in: Compiled | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,15 @@ class Env:
 
     def with_item(self, item: Typed) -> "Env":
         return Env({**self.names, "item": item})
+
+
+def item_of(listed: Typed) -> Typed:
+    """What `item` stands for in an expression evaluated once per element of `listed`."""
+    return Typed(_identity, listed.type.item, frozenset(), listed.path, ("",))
+
+
+def _identity(s: Scope, i: Any) -> Any:
+    return i
 
 
 # --- the functions ------------------------------------------------------------------------------------------
@@ -181,6 +199,8 @@ def _describe(t: Any) -> str:
 class _Checker:
     def __init__(self, env: Env) -> None:
         self.env = env
+        #: How many times `item` has been read (by this checker: a nested predicate's item is its own).
+        self.item_reads = 0
 
     def visit(self, node: ast.AST) -> Typed:
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -193,13 +213,13 @@ class _Checker:
     def visit_Constant(self, node: ast.Constant) -> Typed:
         value = node.value
         if value is None:
-            return Typed(lambda s, i: None, ANY)
+            return Typed(lambda s, i: None, ANY, constant=True)
         if isinstance(value, bool):
-            return Typed(lambda s, i: value, BOOL)
+            return Typed(lambda s, i: value, BOOL, constant=True)
         if isinstance(value, (int, float)):
-            return Typed(lambda s, i: value, NUMBER)
+            return Typed(lambda s, i: value, NUMBER, constant=True)
         if isinstance(value, str):
-            return Typed(lambda s, i: value, TEXT)
+            return Typed(lambda s, i: value, TEXT, constant=True)
         raise ExprError("不支持的常量", "unsupported constant", _col(node))
 
     def visit_List(self, node: ast.List) -> Typed:
@@ -213,7 +233,8 @@ class _Checker:
         fns = [p.fn for p in parts]
         # An element listed whole (`[committee.director]`) is read whole: every field under it counts as read.
         whole = frozenset(p.path + ("*",) for p in parts if p.path is not None)
-        return Typed(lambda s, i: [f(s, i) for f in fns], ListOf(item_type), _union(parts) | whole)
+        return Typed(lambda s, i: [f(s, i) for f in fns], ListOf(item_type), _union(parts) | whole,
+                     constant=all(p.constant for p in parts))
 
     visit_Tuple = visit_List
 
@@ -232,6 +253,8 @@ class _Checker:
                                 _col(node))
             known = ", ".join(sorted(self.env.names))
             raise ExprError(f"未知的名称 {node.id}（可用：{known}）", f"unknown name {node.id} (known: {known})", _col(node))
+        if node.id == "item":
+            self.item_reads += 1
         return bound
 
     def visit_Attribute(self, node: ast.Attribute) -> Typed:
@@ -253,6 +276,9 @@ class _Checker:
         name, get = node.attr, base.fn
         path = base.path + (name,) if base.path is not None else None
         fields = base.fields | {path} if path is not None else base.fields
+        if base.access is not None:
+            access = base.access + (name,)
+            return Typed(_reader(access), declared.type, frozenset(fields), path, access)
 
         def attribute(s: Scope, i: Any) -> Any:
             value = get(s, i)
@@ -264,7 +290,11 @@ class _Checker:
     def visit_BoolOp(self, node: ast.BoolOp) -> Typed:
         parts = [self.visit(v) for v in node.values]
         fns = [p.fn for p in parts]
-        if isinstance(node.op, ast.And):
+        fn: Compiled
+        if len(fns) == 2:  # the usual case, as one closure: Python's own `and`/`or` give the same value
+            f, g = fns
+            fn = (lambda s, i: f(s, i) and g(s, i)) if isinstance(node.op, ast.And) else (lambda s, i: f(s, i) or g(s, i))
+        elif isinstance(node.op, ast.And):
             def both(s: Scope, i: Any) -> Any:
                 value: Any = True
                 for f in fns:
@@ -325,10 +355,22 @@ class _Checker:
         return Typed(arith, NUMBER, _union([left, right]))
 
     def visit_Compare(self, node: ast.Compare) -> Typed:
-        operands = [self.visit(node.left)] + [self.visit(c) for c in node.comparators]
+        operands = [self.visit(node.left)]
+        reads = self.item_reads
+        operands += [self.visit(c) for c in node.comparators]
         steps: list[Callable[[Any, Any], bool]] = []
         for op_node, (left, right), raw in zip(node.ops, zip(operands, operands[1:]), node.comparators):
             steps.append(self.comparison(op_node, left, right, raw, node))
+        if len(steps) == 1:
+            left, right = operands
+            equals = None
+            if steps[0] is operator.eq and right.constant and not isinstance(right.type, ListOf) \
+                    and left.access is not None and len(left.access) == 2 and left.access[0] == "":
+                equals = (left.access[1], right.fn({}, None))
+            # `item in <a list that does not depend on the item>`: the list is the same for every item.
+            item_in = right.fn if steps[0] is member and left.access == ("",) and self.item_reads == reads else None
+            return Typed(_compare_two(steps[0], left, right), BOOL, _union(operands), item_equals=equals,
+                         item_in=item_in)
         fns = [o.fn for o in operands]
 
         def compare(s: Scope, i: Any) -> bool:
@@ -353,12 +395,13 @@ class _Checker:
             if isinstance(right.type, (Text, Choice)) and not isinstance(left.type, (Text, Choice)) and left.type is not ANY:
                 raise ExprError("in 的右边是文字时，左边也必须是文字", "when the right side of in is text, the left must be text too",
                                 _col(node))
+            if not negate:
+                return member
 
-            def member(a: Any, b: Any) -> bool:
-                found = (isinstance(b, list) or (isinstance(b, str) and isinstance(a, str))) and a is not None and a in b
-                return not found if negate else found
+            def not_member(a: Any, b: Any) -> bool:
+                return not member(a, b)
 
-            return member
+            return not_member
         if not _same_kind(left.type, right.type):
             raise ExprError(f"不能比较 {_describe(left.type)} 和 {_describe(right.type)}",
                             f"cannot compare {_describe(left.type)} with {_describe(right.type)}", _col(node))
@@ -411,8 +454,7 @@ class _Checker:
         if spec.predicate:
             if not isinstance(first.type, ListOf):
                 raise ExprError(f"{name} 的第一个参数必须是列表", f"the first argument of {name} must be a list", _col(node))
-            item = Typed(lambda s, i: i, first.type.item, frozenset(), first.path)
-            second = _Checker(self.env.with_item(item)).visit(node.args[1]) if len(node.args) > 1 else None
+            second = _Checker(self.env.with_item(item_of(first))).visit(node.args[1]) if len(node.args) > 1 else None
             return self.predicate_call(name, first, second, node)
         rest = [self.visit(a) for a in node.args[1:]]
         return self.plain_call(name, first, rest, node)
@@ -423,21 +465,99 @@ class _Checker:
         if per_item is None:
             return Typed(lambda s, i: _count(get(s, i), None, s), NUMBER, fields)
         p = per_item.fn
+        # Loops written out rather than through `_items` and generators: these run for every item of every school.
+        if per_item.item_equals is not None and name in ("count", "any", "where"):
+            return self.field_test(name, xs, fields, *per_item.item_equals)
         if name == "count":
-            return Typed(lambda s, i: _count(get(s, i), p, s), NUMBER, fields)
+            def count(s: Scope, i: Any) -> int:
+                xs = get(s, i)
+                n = 0
+                if isinstance(xs, list):
+                    for x in xs:
+                        if p(s, x):
+                            n += 1
+                return n
+
+            return Typed(count, NUMBER, fields)
         if name == "any":
-            return Typed(lambda s, i: any(p(s, x) for x in _items(get(s, i))), BOOL, fields)
+            def any_of(s: Scope, i: Any) -> bool:
+                xs = get(s, i)
+                if isinstance(xs, list):
+                    for x in xs:
+                        if p(s, x):
+                            return True
+                return False
+
+            return Typed(any_of, BOOL, fields)
         if name == "all":
-            return Typed(lambda s, i: all(p(s, x) for x in _items(get(s, i))), BOOL, fields)
+            def all_of(s: Scope, i: Any) -> bool:
+                xs = get(s, i)
+                if isinstance(xs, list):
+                    for x in xs:
+                        if not p(s, x):
+                            return False
+                return True
+
+            return Typed(all_of, BOOL, fields)
         if name == "where":
-            return Typed(lambda s, i: [x for x in _items(get(s, i)) if p(s, x)], xs.type, fields, xs.path)
+            def where(s: Scope, i: Any) -> list[Any]:
+                xs = get(s, i)
+                return [x for x in xs if p(s, x)] if isinstance(xs, list) else []
+
+            return Typed(where, xs.type, fields, xs.path)
+        if name == "map" and per_item.access is not None and len(per_item.access) == 2 and per_item.access[0] == "":
+            field_name = per_item.access[1]  # `map(leaders, item.name)`
+
+            def map_field(s: Scope, i: Any) -> list[Any]:
+                xs = get(s, i)
+                return [x.get(field_name) if isinstance(x, dict) else None for x in xs] if isinstance(xs, list) else []
+
+            return Typed(map_field, ListOf(per_item.type), fields)
         if name == "map":
-            return Typed(lambda s, i: [p(s, x) for x in _items(get(s, i))], ListOf(per_item.type), fields)
+            def map_(s: Scope, i: Any) -> list[Any]:
+                xs = get(s, i)
+                return [p(s, x) for x in xs] if isinstance(xs, list) else []
+
+            return Typed(map_, ListOf(per_item.type), fields)
         if name == "share":
             return Typed(lambda s, i: _share(get(s, i), p, s), RATIO, fields)
         if not _is_number(per_item.type):
             raise ExprError("sum 的第二个参数必须是数字", "the second argument of sum must be a number", _col(node))
         return Typed(lambda s, i: sum(v for x in _items(get(s, i)) if isinstance(v := p(s, x), (int, float))), NUMBER, fields)
+
+    @staticmethod
+    def field_test(name: str, xs: Typed, fields: frozenset[tuple[str, ...]], field_name: str, literal: Any) -> Typed:
+        """count, any or where with `item.field == literal`, the test made in the loop (the same values)."""
+        get = xs.fn
+        if name == "count":
+            def count(s: Scope, i: Any) -> int:
+                listed = get(s, i)
+                n = 0
+                if isinstance(listed, list):
+                    for x in listed:
+                        if (x.get(field_name) if isinstance(x, dict) else None) == literal:
+                            n += 1
+                return n
+
+            return Typed(count, NUMBER, fields)
+        if name == "any":
+            def any_of(s: Scope, i: Any) -> bool:
+                listed = get(s, i)
+                if isinstance(listed, list):
+                    for x in listed:
+                        if (x.get(field_name) if isinstance(x, dict) else None) == literal:
+                            return True
+                return False
+
+            return Typed(any_of, BOOL, fields)
+
+        def where(s: Scope, i: Any) -> list[Any]:
+            listed = get(s, i)
+            if not isinstance(listed, list):
+                return []
+            return [x for x in listed if (x.get(field_name) if isinstance(x, dict) else None) == literal]
+
+        return Typed(where, xs.type, fields, xs.path)
 
     def plain_call(self, name: str, first: Typed, rest: list[Typed], node: ast.AST) -> Typed:
         get = first.fn
@@ -456,8 +576,20 @@ class _Checker:
             raise ExprError(f"{name} 需要日期", f"{name} needs a date", _col(node))
         if name == "year":
             return Typed(lambda s, i: _year(get(s, i)), NUMBER, fields)
+        if name == "in_year" and first.access is not None and len(first.access) == 2 and first.access[0] == "":
+            field_name = first.access[1]  # `in_year(item.date)`
+
+            def in_year_field(s: Scope, i: Any) -> bool:
+                d = i.get(field_name) if isinstance(i, dict) else None
+                return isinstance(d, dt.date) and d.year == s["year"] and d <= s["as_of"]
+
+            return Typed(in_year_field, BOOL, fields)
         if name == "in_year":
-            return Typed(lambda s, i: _in_year(get(s, i), s), BOOL, fields)
+            def in_year(s: Scope, i: Any) -> bool:
+                d = get(s, i)
+                return isinstance(d, dt.date) and d.year == s["year"] and d <= s["as_of"]
+
+            return Typed(in_year, BOOL, fields)
         options = rest[0]
         if not isinstance(options.type, ListOf):
             raise ExprError("rank 的第二个参数必须是列表", "the second argument of rank must be a list", _col(node))
@@ -472,18 +604,57 @@ class _Checker:
         return Typed(rank, NUMBER, fields)
 
 
+def member(a: Any, b: Any) -> bool:
+    """`a in b`, false when either is missing or `b` is neither a list nor (for a text `a`) a text."""
+    return (isinstance(b, list) or (isinstance(b, str) and isinstance(a, str))) and a is not None and a in b
+
+
+def _compare_two(step: Callable[[Any, Any], bool], left: Typed, right: Typed) -> Compiled:
+    """One comparison (most are), as one closure; against a literal, the literal is not evaluated each time.
+
+    The values are those of `step`: `==` and `!=` of the values Python gives, `in` as `member`.
+    """
+    lf, rf = left.fn, right.fn
+    if right.constant:
+        c = rf({}, None)
+        if step is operator.eq:
+            if left.access is not None and len(left.access) == 2 and left.access[0] == "":
+                name = left.access[1]
+                return lambda s, i: (i.get(name) if isinstance(i, dict) else None) == c
+            return lambda s, i: lf(s, i) == c
+        if step is operator.ne:
+            return lambda s, i: lf(s, i) != c
+        if step is member and isinstance(c, list):
+            return lambda s, i: (a := lf(s, i)) is not None and a in c
+        if left.access is not None and len(left.access) == 2 and left.access[0] == "":
+            name = left.access[1]  # `item.amount > 0`
+            return lambda s, i: step(i.get(name) if isinstance(i, dict) else None, c)
+        return lambda s, i: step(lf(s, i), c)
+    if left.constant and step is member:
+        c = lf({}, None)
+        if isinstance(c, str):
+            return lambda s, i: isinstance(b := rf(s, i), (list, str)) and c in b
+    if step is member and left.access == ("",) and right.access is not None and len(right.access) == 1:
+        root = right.access[0]  # `item in trained`
+
+        def item_in(s: Scope, i: Any) -> bool:
+            b = s.get(root)
+            return (isinstance(b, list) or (isinstance(b, str) and isinstance(i, str))) and i is not None and i in b
+
+        return item_in
+    if left.access is not None and len(left.access) == 2 and left.access[0] == "" and right.access is not None \
+            and len(right.access) == 1 and right.access[0]:
+        name, other = left.access[1], right.access[0]  # `item.joined <= as_of`, `item.year == year`
+        return lambda s, i: step(i.get(name) if isinstance(i, dict) else None, s.get(other))
+    return lambda s, i: step(lf(s, i), rf(s, i))
+
+
 def _unique(values: list[Any]) -> list[Any]:
     out: list[Any] = []
     for value in values:
         if value not in out:
             out.append(value)
     return out
-
-
-def _in_year(d: Any, scope: Scope) -> bool:
-    if not isinstance(d, dt.date):
-        return False
-    return bool(d.year == scope["year"] and d <= scope["as_of"])
 
 
 def _union(parts: list[Typed]) -> frozenset[tuple[str, ...]]:
@@ -497,11 +668,39 @@ def record_env(schema: Record, variables: Mapping[str, FieldType]) -> Env:
     """The names every check can use: each top-level record field, plus the plan's variables."""
     names: dict[str, Typed] = {}
     for f in schema.fields:
-        names[f.name] = Typed(_lookup(f.name), f.type, frozenset({(f.name,)}), (f.name,))
+        names[f.name] = Typed(_lookup(f.name), f.type, frozenset({(f.name,)}), (f.name,), (f.name,))
     for name, t in variables.items():
-        names[name] = Typed(_lookup(name), t, frozenset())
+        names[name] = Typed(_lookup(name), t, frozenset(), None, (name,))
     return Env(names)
 
 
 def _lookup(name: str) -> Compiled:
     return lambda s, i: s.get(name)
+
+
+def _reader(access: tuple[str, ...]) -> Compiled:
+    """One closure reading `access` (see Typed): each field of a record, nothing when the value is not a record."""
+    root, names = access[0], access[1:]
+    if root == "" and len(names) == 1:
+        a = names[0]
+        return lambda s, i: i.get(a) if isinstance(i, dict) else None
+    if root and len(names) == 1:
+        a = names[0]
+        return lambda s, i: v.get(a) if isinstance(v := s.get(root), dict) else None
+    if root and len(names) == 2:
+        a, b = names
+
+        def two(s: Scope, i: Any) -> Any:
+            v = s.get(root)
+            v = v.get(a) if isinstance(v, dict) else None
+            return v.get(b) if isinstance(v, dict) else None
+
+        return two
+
+    def chain(s: Scope, i: Any) -> Any:
+        v = s.get(root) if root else i
+        for name in names:
+            v = v.get(name) if isinstance(v, dict) else None
+        return v
+
+    return chain
