@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from carework.checks import Label, Percent
 from carework.fieldtypes import Choice
-from carework.model import Applicability, Plan, Result, Rule, School, Status, Target, TargetResult, Waiver
+from carework.model import Applicability, Plan, Result, Rule, School, Status, Target, TargetResult, Waiver, new_result
 from carework.problems import Location, Problem
 from carework.record_schema import OWNERSHIP, SCHOOL_KINDS
 from carework.waivers import active
@@ -87,25 +87,7 @@ _PASS, _FAIL = Status.PASS, Status.FAIL  # looking a member up on its enum is sl
 
 def _made(school: School, rule: Rule, status: Status, zh: str, en: str, where: Location, found: Any = None,
           expected: Any = None, waiver: Waiver | None = None) -> Result:
-    """`Result(school.code, rule.id, status, rule.severity, zh, en, where, found, expected, waiver)`.
-
-    Made by filling the new object's fields directly: a frozen dataclass's `__init__` sets each through
-    `object.__setattr__`, and at forty results a school that was a fifth of the rules' time. The object is the
-    same, fields in the same order (tests/test_rule_cases.py holds it to the constructor's).
-    """
-    result = object.__new__(Result)
-    fields = result.__dict__
-    fields["school"] = school.code
-    fields["rule"] = rule.id
-    fields["status"] = status
-    fields["severity"] = rule.severity
-    fields["message_zh"] = zh
-    fields["message_en"] = en
-    fields["location"] = where
-    fields["found"] = found
-    fields["expected"] = expected
-    fields["waiver"] = waiver
-    return result
+    return new_result(school.code, rule.id, status, rule.severity, zh, en, where, found, expected, waiver)
 
 
 def _not_applicable(applies: Applicability, school: School, scope: dict[str, Any]) -> tuple[str, str] | None:

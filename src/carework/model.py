@@ -216,6 +216,29 @@ class TargetResult:
     closest: tuple[str, ...]
 
 
+def new_result(school: str, rule: str, status: Status, severity: Severity, message_zh: str, message_en: str,
+               location: Location, found: Any = None, expected: Any = None, waiver: Waiver | None = None) -> Result:
+    """`Result(...)` with the same arguments, made by filling the new object's fields directly.
+
+    A frozen dataclass's `__init__` sets each field through `object.__setattr__`: for the forty results of every
+    school, made when a record is checked and again when its packed outcome is read, that was a fifth of the rules'
+    time. The object is the same, fields in the same order (tests/test_rule_cases.py holds it to the constructor's).
+    """
+    result = object.__new__(Result)
+    fields = result.__dict__
+    fields["school"] = school
+    fields["rule"] = rule
+    fields["status"] = status
+    fields["severity"] = severity
+    fields["message_zh"] = message_zh
+    fields["message_en"] = message_en
+    fields["location"] = location
+    fields["found"] = found
+    fields["expected"] = expected
+    fields["waiver"] = waiver
+    return result
+
+
 def no_piece(key: str) -> None:
     """A school with no piece written (see `SchoolResults.pieces`)."""
     return None

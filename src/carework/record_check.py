@@ -27,7 +27,7 @@ from typing import Any
 from carework.engine import TargetFact, evaluate_school, school_scope, target_facts
 from carework.formats.base import Format
 from carework.loader import Document
-from carework.model import Plan, Result, Rule, School, Status
+from carework.model import Plan, Result, Rule, School, Status, new_result
 from carework.problems import Location, Problem
 from carework.records import display_path, load_school
 from carework.validate import Context
@@ -93,8 +93,8 @@ class FileOutcome:
         if len(rules) != len(compact):
             raise ValueError(f"{self.file}: {len(compact)} results for {len(rules)} rules")
         code, file = self.card[0], self.file
-        return [Result(code, rule.id, _STATUS[status], rule.severity, zh, en, Location(file, line, column, rule.anchor),
-                       found, expected)
+        return [new_result(code, rule.id, _STATUS[status], rule.severity, zh, en, Location(file, line, column, rule.anchor),
+                           found, expected)
                 for rule, (status, line, column, found, expected, zh, en) in zip(rules, compact, strict=True)]
 
     def compact(self) -> tuple[CompactResult, ...]:
