@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from carework.cache import Cache
 from carework.record_check import FileOutcome, Job, check_file
@@ -29,6 +30,8 @@ MIN_CHUNK = 100
 MAX_CHUNK = 400
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def default_jobs() -> int:
@@ -65,7 +68,7 @@ def check_files(files: list[Path], job: Job, *, cache: Cache | None = None, jobs
                 progress(done, total)
         else:
             todo = list(range(total))
-        if jobs > 1 and len(todo) >= 2 * MIN_CHUNK and "fork" in multiprocessing.get_all_start_methods():
+        if jobs > 1 and len(todo) >= 2 * MIN_CHUNK and can_fork():
             for index, outcome in _in_pool(files, keys, todo, job, cache, jobs):
                 outcomes[index] = outcome
                 done += 1
@@ -92,30 +95,48 @@ def _check(path: Path, key: str | None, job: Job, cache: Cache | None) -> FileOu
     return outcome
 
 
-# The job of the pool's processes, set by the parent just before forking so the children inherit it.
-_WORKER: tuple[Job, Cache | None] | None = None
-
-
-def _work(chunk: list[tuple[int, Path, str | None]]) -> list[tuple[int, FileOutcome]]:
-    assert _WORKER is not None
-    job, cache = _WORKER
-    return [(i, _check(path, key, job, cache)) for i, path, key in chunk]
-
-
 def _in_pool(files: list[Path], keys: list[str | None], todo: list[int], job: Job, cache: Cache | None,
              jobs: int) -> Iterator[tuple[int, FileOutcome]]:
-    global _WORKER
     size = max(MIN_CHUNK, min(MAX_CHUNK, len(todo) // (jobs * 8)))
     chunks = [[(i, files[i], keys[i]) for i in todo[start:start + size]] for start in range(0, len(todo), size)]
-    _WORKER = (job, cache)
-    gc.freeze()  # the plan, the imports and everything loaded so far: never collected, so never copied on write
+
+    def work(chunk: list[tuple[int, Path, str | None]]) -> list[tuple[int, FileOutcome]]:
+        return [(i, _check(path, key, job, cache)) for i, path, key in chunk]
+
+    for done in forked_map(work, chunks, jobs):
+        yield from done
+
+
+def forked_map(work: Callable[[T], R], chunks: list[T], jobs: int) -> Iterator[R]:
+    """`work(chunk)` for each chunk, in order, in a pool of up to `jobs` forked processes.
+
+    The children inherit `work` (and whatever it holds: the plan, a renderer) when they are forked, so only the chunks
+    and the answers are pickled. Everything loaded so far is frozen out of the garbage collector first: never
+    collected, so never copied on write.
+    """
+    global _WORK
+    _WORK = work
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
-            for chunk in pool.imap(_work, chunks):
-                yield from chunk
+            yield from pool.imap(_run, chunks)
     finally:
-        _WORKER = None
+        _WORK = None
         gc.unfreeze()
+
+
+def can_fork() -> bool:
+    """Whether this platform can start the pool's processes by forking (Linux, and macOS when allowed)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+# The work of the pool's processes, set by the parent just before forking so the children inherit it.
+_WORK: Callable[[Any], Any] | None = None
+
+
+def _run(chunk: Any) -> Any:
+    assert _WORK is not None
+    return _WORK(chunk)
 
 
 @contextmanager

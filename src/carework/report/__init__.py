@@ -8,10 +8,12 @@ never leaves a half-written set behind.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 from carework.model import CheckRun
+from carework.parallel import can_fork, default_jobs, forked_map
 from carework.report.context import ContextBuilder
 from carework.report.paths import CITY, DISTRICTS_DIR, INDEX, SCHOOLS_DIR, paths_for
 from carework.report.render import Renderer, TemplateProblem, make_renderer
@@ -54,9 +56,35 @@ def pages(run: CheckRun, scope: Scope) -> list[Page]:
     return out
 
 
-def render_pages(renderer: Renderer, planned: list[Page]) -> dict[str, str]:
-    """Relative path → Markdown for every page; raises TemplateProblem naming the template and line."""
-    return {page.path: renderer.render(page.template, page.context) for page in planned}
+#: Pages one process renders at a time; with fewer than three times this, every page is rendered in this process.
+RENDER_CHUNK = 100
+
+
+def render_pages(renderer: Renderer, planned: list[Page], jobs: int | None = None) -> dict[str, str]:
+    """Relative path → Markdown for every page; raises TemplateProblem naming the template and line.
+
+    A city's pages are rendered by every core (`jobs`, default: `parallel.default_jobs`): the first batch here, which
+    also compiles the templates, then the rest in forked processes that inherit the pages and the renderer, so only
+    the rendered text travels back. The first template error in page order is raised either way.
+    """
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    spans = [(start, min(start + RENDER_CHUNK, len(planned))) for start in range(0, len(planned), RENDER_CHUNK)]
+
+    def work(span: tuple[int, int]) -> list[str] | tuple[str, str]:
+        try:
+            return [renderer.render(page.template, page.context) for page in planned[span[0]:span[1]]]
+        except TemplateProblem as exc:  # raised again in the parent, in page order
+            return (exc.where, exc.message)
+
+    if jobs == 1 or len(spans) < 3 or not can_fork():
+        texts = [renderer.render(page.template, page.context) for page in planned]
+    else:
+        texts = []
+        for done in itertools.chain([work(spans[0])], forked_map(work, spans[1:], jobs)):
+            if isinstance(done, tuple):
+                raise TemplateProblem(*done)
+            texts.extend(done)
+    return {page.path: text for page, text in zip(planned, texts, strict=True)}
 
 
 __all__ = [
