@@ -84,7 +84,8 @@ def test_generated_records_load_the_same_and_mostly_fast(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("text", [
-    "code: A\nflag: yes\n", "code: A\nflag: on\n", "code: A\nn: 017\n", "code: A\nn: 0o17\n", "code: A\nt: 12:30\n",
+    "code: A\nflag: yes\nq: 'yes'\n", "code: A\nflag: [on, \"on\"]\n", "code: A\nyes: 1\n", "k: {'\n  yes': 1}\n", "k: {a\n  b: x}\n", "k: {\"a\n  b\": x}\n", "code: A\nx: \"yes\\n\"\n",
+    "code: A\nx: \"yes\n\n  \"\n", "code: A\nx: [True]\ny: 'True'\n", "code: A\nn: 017\n", "code: A\nn: 0o17\n", "code: A\nt: 12:30\n",
     "code: A\nd: '2024-03-05'\n", "code: A\nd: 2024-02-30\n", "code: A\nx: 1e3\n", "code: A\nx: -.5\n",
     "code: A\nx: !!str 1\n", "code: A\na: &x 1\nb: *x\n", "code: A\n<<: {b: 1}\n", "code: A\nx: |\n  text\n",
     "code: A\ncode: B\n", "code: A\n---\ncode: B\n", "code: A\nx: \"\\t\"\n", "code: A\r\nx: 1\r\n", "code: A\n\tx: 1\n",
@@ -99,6 +100,29 @@ def test_the_fast_path_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> Non
     assert fast_parse("code: A\n", "r.yaml") is not None
     monkeypatch.setenv("CAREWORK_PARSER", "pyyaml")
     assert fast_parse("code: A\n", "r.yaml") is None
+
+
+@pytest.mark.parametrize("text", [
+    "code: A\nflag: yes\n", "code: A\nflag: on\nother: Off\n", "code: A\nflags: [yes, NO, 'maybe', \"yes sir\"]\n",
+    "code: A\nx:\n  - {a: Yes, b: no}\n  - On\n  - n\n", "code: A\nx: yes # 'no' quoted only in a comment\n",
+    "code: A\nx: no\ny: 'nO'\nz: \"NO \"\n", "code: A\nx:\n  yes\n",
+])
+def test_unquoted_yaml_1_1_booleans_take_the_fast_path_as_booleans(text: str) -> None:
+    assert agree(text) is not None
+
+
+BOOLEAN_WORDS = ["yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+                 "on", "On", "ON", "off", "Off", "OFF", "yEs", "y", "n", "Y", "N", "yes ", "ye s", "noo", "oN", "offf"]
+words = st.sampled_from(BOOLEAN_WORDS).flatmap(
+    lambda w: st.sampled_from([w, f"'{w}'", f'"{w}"', f"{w} # c", f'"{w}\n\n  "', f"'\n  {w}'", f"[{w}]"]))
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(words, words, st.sampled_from(["k: {a}\nl: {b}\n", "k: [{a}, {b}]\n", "k: {{x: {a}, y: {b}}}\n",
+                                     "k:\n  - {a}\n  - {b}\n", "k:\n  x: {a}\n  y:\n    - {b}\n", "k:\n  {a}\nl: {b}\n",
+                                     "{a}: {b}\n", "k: {{{a}: {b}}}\n", "- {a}\n- {b}\n"]))
+def test_yaml_1_1_booleans_load_the_same_quoted_or_not(a: str, b: str, shape: str) -> None:
+    agree(shape.format(a=a, b=b))
 
 
 TRICKY = "0123456789.-+:eExXoObB_yYnNtTfFaA~ #[]{},!&*|>'\"\\%@`?<=\t年月日：，"

@@ -2,11 +2,12 @@
 
 PyYAML with libyaml (`loader.parse`) stays the reference: it composes every node with its position, and that is most
 of a check's time. Here a record is loaded with yaml-rs, about ten times faster, but only when its text is plain
-enough that the two must agree; anything else — YAML 1.1 booleans (`yes`, `on`), octal or sexagesimal numbers,
-quoted dates, tags, anchors, merge keys, block scalars, several documents, tabs, control characters, duplicate keys
-(yaml-rs refuses them) or any value PyYAML would read as something other than text — goes to PyYAML as before,
-which also gives every error message and position. `tests/test_fastload.py` proves both give the same values and the
-same locations on the sample city, the generated records and every bad-input case.
+enough that the two must agree; anything else — a YAML 1.1 boolean (`yes`, `on`) that is also written quoted
+somewhere (unquoted ones alone are read as PyYAML reads them, see `_plain`), octal or sexagesimal numbers, quoted
+dates, tags, anchors, merge keys, block scalars, several documents, tabs, control characters, keys holding spaces or
+line breaks, duplicate keys (yaml-rs refuses them) or any value PyYAML would read as something other than text —
+goes to PyYAML as before, which also gives every error message and position. `tests/test_fastload.py` proves both
+give the same values and the same locations on the sample city, the generated records and every bad-input case.
 
 Locations come from a cheap index of the lines of top-level keys and of the keys of top-level block mappings —
 where every rule's finding points — checked against the parsed keys before it is trusted. A location deeper than
@@ -55,10 +56,17 @@ _ODD_NUMBER = re.compile(r"[-+]?(?:0[0-9_]|0[oObBxX]|\.[0-9]|[0-9.]*_|[0-9][0-9_
 #: A colon not followed by a space: YAML 1.1 refuses it inside brackets (found by `_colon_in_brackets`).
 _TIGHT_COLON = re.compile(r":(?!\s)")
 _RISKY_FIRST = frozenset("!&*|>@`%?:")
-_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
-_STR = "tag:yaml.org,2002:str"
-#: First characters of the texts PyYAML might read as something else ("" included: an empty text is null).
-_RESOLVED_FIRST = frozenset(_RESOLVERS)
+#: By first character ("" included: an empty text is null), the texts PyYAML reads, unquoted, as something other
+#: than text: its implicit resolvers in one pattern (PyYAML registers none for text itself, so any match is another
+#: type; each keeps its own flags).
+_RESOLVED = {
+    first: re.compile("|".join(f"(?x:{p.pattern})" if p.flags & re.VERBOSE else f"(?:{p.pattern})" for _, p in rules))
+    for first, rules in yaml.resolver.Resolver.yaml_implicit_resolvers.items() if first is not None
+}
+#: The YAML 1.1 booleans, each as PyYAML reads it (its bool resolver and `SafeConstructor.bool_values`).
+_BOOLEANS = {word: value for lower, value in yaml.constructor.SafeConstructor.bool_values.items()
+             for word in (lower, lower.capitalize(), lower.upper())}
+_SCALARS = frozenset({float, bool, dt.date, type(None)})
 _KEY = re.compile(r"([^\s#'\"\[\]{},&*!|>%@`\-?:][^#]*?|[\-?:][^\s#'\"][^#]*?)[ ]*:(?:[ ]|$)")
 
 
@@ -111,7 +119,7 @@ def fast_parse(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Lazy
         value = yaml_rs.loads(text)
     except Exception:  # any refusal: PyYAML says precisely what and where
         return None
-    if not isinstance(value, dict) or not _plain(value, limits):
+    if not isinstance(value, dict) or not _plain(value, text, limits):
         return None
     return LazyDocument(display, value, text, limits)
 
@@ -131,40 +139,82 @@ def _colon_in_brackets(text: str) -> bool:
     return False
 
 
-def _plain(root: Any, limits: Limits) -> bool:
-    """Whether every value is one PyYAML reads the same, within the limits (the caller then trusts yaml-rs)."""
-    count = 0
-    stack: list[tuple[Any, int]] = [(root, 0)]
-    while stack:
-        value, depth = stack.pop()
-        count += 1
-        if count > limits.max_nodes or depth > limits.max_depth:
-            return False
+def _plain(root: Any, text: str, limits: Limits) -> bool:
+    """Whether every value is one PyYAML reads the same, within the limits (the caller then trusts yaml-rs).
+
+    A YAML 1.1 boolean (`yes`, `off`) written unquoted is text to yaml-rs and a boolean to PyYAML: it is made the
+    boolean PyYAML reads, provided the text holds no quoted `"yes"` or `'yes'` that yaml-rs would read as the same
+    text. Without escapes or block scalars (refused before) a quoted scalar can only be exactly `yes` when it is
+    written so on one line, so every `yes` yaml-rs returned was then written plain.
+    """
+    if limits.max_depth < 0 or limits.max_nodes < 1:
+        return False
+    words: set[str] = set()
+    try:
+        nodes = _walk(root, 0, limits.max_depth, words) if type(root) in (dict, list) else 0
+    except RecursionError:  # a limit set far deeper than Python recurses: PyYAML says so
+        return False
+    if nodes < 0 or nodes + 1 > limits.max_nodes:
+        return False
+    return not any(f'"{word}"' in text or f"'{word}'" in text for word in words)
+
+
+def _walk(node: dict[Any, Any] | list[Any], depth: int, max_depth: int, words: set[str]) -> int:
+    """How many values `node` holds at every depth, or -1 when one is not plain (see `_plain`).
+
+    Unquoted YAML 1.1 booleans are replaced in place by their value and collected in `words`.
+    """
+    count = len(node)
+    if count and depth >= max_depth:  # its values would lie deeper than the limit
+        return -1
+    if type(node) is dict:
+        if not _PLAIN_KEYS.issuperset(node):  # records repeat the same few hundred keys: each is checked once
+            for key in node:
+                if key not in _PLAIN_KEYS:
+                    if not _plain_key(key):
+                        return -1
+                    if len(_PLAIN_KEYS) < 10_000:
+                        _PLAIN_KEYS.add(key)
+        pairs: Any = node.items()
+    else:
+        pairs = enumerate(node)
+    for place, value in pairs:
         kind = type(value)
         if kind is str:
-            if value[:1] in _RESOLVED_FIRST and not _text(value):
-                return False
-        elif kind is dict:
-            for key, child in value.items():
-                if type(key) is not str or (key[:1] in _RESOLVED_FIRST and not _text(key)):
-                    return False
-                stack.append((child, depth + 1))
-        elif kind is list:
-            stack.extend((child, depth + 1) for child in value)
+            pattern = _RESOLVED.get(value[:1])
+            if pattern is not None and pattern.match(value):
+                flag = _BOOLEANS.get(value)
+                if flag is None:
+                    return -1
+                node[place] = flag  # a value replaced, no key added: iterating on is safe
+                words.add(value)
+        elif kind is dict or kind is list:
+            inner = _walk(value, depth + 1, max_depth, words)
+            if inner < 0:
+                return -1
+            count += inner
         elif kind is int:
             if value.bit_length() >= 13_000:  # Python refuses to read integers of over 4,300 digits; PyYAML reports them
-                return False
-        elif kind not in (float, bool, dt.date, type(None)):
-            return False  # datetimes (time zones differ) and anything unforeseen
-    return True
+                return -1
+        elif kind not in _SCALARS:
+            return -1  # datetimes (time zones differ) and anything unforeseen
+    return count
 
 
-def _text(value: str) -> bool:
-    """False when PyYAML would read this text, were it unquoted, as something else (a YAML 1.1 boolean, say)."""
-    for tag, pattern in _RESOLVERS.get(value[:1], ()):
-        if pattern.match(value):
-            return tag == _STR
-    return True
+#: Keys `_plain_key` has accepted (a cache: the answer depends on the key alone).
+_PLAIN_KEYS: set[str] = set()
+
+
+def _plain_key(key: Any) -> bool:
+    """Text both parsers read the same as a key: not another type to PyYAML, and on one line.
+
+    A key written over several lines (or a quoted one folded from them) holds a space or a line break; PyYAML
+    refuses such a key inside braces where yaml-rs takes it, so keys holding either go to PyYAML.
+    """
+    if type(key) is not str or " " in key or "\n" in key:
+        return False
+    pattern = _RESOLVED.get(key[:1])
+    return pattern is None or not pattern.match(key)
 
 
 def _exists(value: Any, path: Path_) -> bool:
