@@ -12,7 +12,7 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carework.fastload import YAML_RS, fast_parse
+from carework.fastload import _NUMBER_START, _ODD_NUMBER, YAML_RS, _odd_number, fast_parse
 from carework.loader import YamlError, decode, parse
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -160,3 +160,11 @@ def test_without_libyaml_or_yaml_rs_the_run_is_the_same(monkeypatch: pytest.Monk
     result = CliRunner().invoke(app, ["check", str(ROOT / "data" / "schools" / "TN-XX-001.yaml"), "--plan", str(PLAN_FILE),
                                       "--as-of", "2024-12-31", "--format", "json", "--no-cache"])
     assert result.stderr.count("\n") == 1 and "without libyaml" in result.stderr, result.stderr
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.text(alphabet=TRICKY + "\n\u3000\xa0", max_size=40))
+def test_the_hints_for_odd_numbers_miss_none(text: str) -> None:
+    """`_odd_number` skips the scan for number starts when no hint is found: it finds exactly what the scan finds."""
+    scan = bool(_ODD_NUMBER.match(text)) or any(_ODD_NUMBER.match(text, m.start()) for m in _NUMBER_START.finditer(text))
+    assert _odd_number(text) == scan
