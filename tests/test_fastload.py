@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,8 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carework.fastload import _NUMBER_START, _ODD_NUMBER, YAML_RS, _odd_number, fast_parse
+from carework import fastload
+from carework.fastload import YAML_RS, fast_parse
 from carework.loader import YamlError, decode, parse
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -84,8 +86,9 @@ def test_generated_records_load_the_same_and_mostly_fast(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("text", [
-    "code: A\nflag: yes\nq: 'yes'\n", "code: A\nflag: [on, \"on\"]\n", "code: A\nyes: 1\n", "k: {'\n  yes': 1}\n", "k: {a\n  b: x}\n", "k: {\"a\n  b\": x}\n", "code: A\nx: \"yes\\n\"\n",
-    "code: A\nx: \"yes\n\n  \"\n", "code: A\nx: [True]\ny: 'True'\n", "code: A\nn: 017\n", "code: A\nn: 0o17\n", "code: A\nt: 12:30\n",
+    "code: A\nflag: yes\nq: 'yes'\n", "code: A\nflag: [on, \"on\"]\n", "code: A\nyes: 1\n", "code: A\nx: \"yes\\n\"\n",
+    "code: A\nx: \"yes\n\n  \"\n", "code: A\nx: [True]\ny: 'True'\n", "k: {'\n  yes': 1}\n", "k: {a\n  b: x}\n",
+    "k: {\"a\n  b\": x}\n", "code: A\nn: 017\n", "code: A\nn: 0o17\n", "code: A\nt: 12:30\n",
     "code: A\nd: '2024-03-05'\n", "code: A\nd: 2024-02-30\n", "code: A\nx: 1e3\n", "code: A\nx: -.5\n",
     "code: A\nx: !!str 1\n", "code: A\na: &x 1\nb: *x\n", "code: A\n<<: {b: 1}\n", "code: A\nx: |\n  text\n",
     "code: A\ncode: B\n", "code: A\n---\ncode: B\n", "code: A\nx: \"\\t\"\n", "code: A\r\nx: 1\r\n", "code: A\n\tx: 1\n",
@@ -166,5 +169,20 @@ def test_without_libyaml_or_yaml_rs_the_run_is_the_same(monkeypatch: pytest.Monk
 @given(st.text(alphabet=TRICKY + "\n\u3000\xa0", max_size=40))
 def test_the_hints_for_odd_numbers_miss_none(text: str) -> None:
     """`_odd_number` skips the scan for number starts when no hint is found: it finds exactly what the scan finds."""
-    scan = bool(_ODD_NUMBER.match(text)) or any(_ODD_NUMBER.match(text, m.start()) for m in _NUMBER_START.finditer(text))
-    assert _odd_number(text) == scan
+    odd, starts = fastload._ODD_NUMBER, fastload._NUMBER_START
+    scan = bool(odd.match(text)) or any(odd.match(text, m.start()) for m in starts.finditer(text))
+    assert fastload._odd_number(text) == scan
+
+
+#: The scans for risky text as they were, in three patterns each starting with a class of characters.
+FORMER_RISKY = (re.compile(r"[!&*|>@`%?:](?<=[\s\[{,][!&*|>@`%?:])"),
+                re.compile(r"[\[{,]\s*-(?:[\s,\[\]{}]|$)", re.MULTILINE), re.compile(r"[\"'][0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"))
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.text(alphabet=TRICKY + "\n\u3000\xa0", max_size=40))
+def test_the_scans_for_risky_text_find_what_they_found(text: str) -> None:
+    """Split into patterns that start with one character, the scans find exactly what the former ones found."""
+    indicator = any(c in text for c in fastload._INDICATORS) and bool(fastload._INDICATOR.search(text))
+    now = any(p.search(text) for p in fastload._RISKY[1:]) or indicator
+    assert now == any(p.search(text) for p in FORMER_RISKY)
