@@ -60,6 +60,10 @@ def agree(text: str) -> bool | None:
         assert fast.locate(path) == full.locate(path), (path, text)
     fast.complete()
     assert fast.marks == full.marks
+    again = fast_parse(text, "r.yaml")  # collections are read as asked: in any order, the same positions
+    assert again is not None
+    for path in reversed([*full.marks, *PROBES]):
+        assert again.locate(path) == full.locate(path), (path, text)
     return needed_full
 
 

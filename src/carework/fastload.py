@@ -9,10 +9,10 @@ line breaks, duplicate keys (yaml-rs refuses them) or any value PyYAML would rea
 goes to PyYAML as before, which also gives every error message and position. `tests/test_fastload.py` proves both
 give the same values and the same locations on the sample city, the generated records and every bad-input case.
 
-Locations come from a cheap index of the lines of top-level keys and of the keys of top-level block mappings —
-where every rule's finding points — checked against the parsed keys before it is trusted. A location deeper than
-that (a validation problem inside a list item, say) composes the file with PyYAML once, on demand: only files with
-such findings pay for a second parse.
+Locations come from a cheap index of the lines, read one collection at a time as locations are asked for (rules
+point at top-level keys and the keys of a few top-level mappings) and checked against the parsed keys before it is
+trusted. What that reading cannot follow composes the file with PyYAML once, on demand: only files with such
+findings pay for a second parse.
 
 `CAREWORK_PARSER=pyyaml` turns the fast path off.
 """
@@ -87,9 +87,9 @@ _KEY = re.compile(r"([^\s#'\"\[\]{},&*!|>%@`\-?:][^#]*?|[\-?:][^\s#'\"][^#]*?)[ 
 class LazyDocument(Document):
     """A Document that reads positions from the layout of its lines, level by level, as locations are asked for.
 
-    The first location reads the top-level keys and the keys of top-level mappings (where rules point); a location
-    inside a list or deeper reads just that part; only what the line reading cannot follow composes the whole file
-    with PyYAML (`complete`).
+    The first location reads the top-level keys (where most rules point); a location inside a collection reads
+    just the collections on its way; only what the line reading cannot follow composes the whole file with PyYAML
+    (`complete`).
     """
 
     def __init__(self, file: str, value: Any, text: str, limits: Limits) -> None:
@@ -256,15 +256,15 @@ class _Index:
     this reading follows. A mapping's positions are kept only when the keys read from the lines are exactly the
     parsed keys, in order, and a sequence's only when it has as many items; anything else (a scalar spread over
     lines, a flow collection over several lines, a quoted key) is left out, and a location inside it is found by
-    composing the file with PyYAML after all. The first reading stops at the keys of top-level mappings; what lies
-    below is kept `pending` and read when a location inside it is asked for.
+    composing the file with PyYAML after all. Each reading takes one collection's keys or items (the first, the
+    top-level keys); the collections inside are kept `pending`, each read when a location inside it is asked for
+    (in whatever order, the positions found are the same: each collection's come from its own lines alone).
     """
 
     def __init__(self, text: str, value: Any) -> None:
         self.lines = text.split("\n")
         self.marks: dict[Path_, tuple[int, int]] = {}
         self.pending: dict[Path_, tuple[Any, Region, int] | tuple[Any, int, int]] = {}
-        self.shallow = True
         for n, line in enumerate(self.lines):
             stripped = line.lstrip(" ")
             if stripped and not stripped.startswith("#"):
@@ -272,7 +272,6 @@ class _Index:
                 self.marks[()] = (n + 1, indent + 1)
                 self.block(value, (), (n, len(self.lines), None), indent)
                 break
-        self.shallow = False
 
     def find(self, value: Any, path: Path_) -> tuple[int, int] | None:
         """The position `Document.locate` gives for `path` (its nearest existing ancestor's), or None if unknown."""
@@ -280,7 +279,7 @@ class _Index:
         while probe and not _exists(value, probe):
             probe = probe[:-1]
         while probe not in self.marks:
-            reading = max((p for p in self.pending if probe[:len(p)] == p), key=len, default=None)
+            reading = next((probe[:n] for n in range(len(probe), 0, -1) if probe[:n] in self.pending), None)
             if reading is None:
                 return None
             work = self.pending.pop(reading)
@@ -293,9 +292,6 @@ class _Index:
     def block(self, node: Any, path: Path_, region: Region, indent: int) -> None:
         """`node` written in block style in `region`, its entries at `indent`."""
         is_list = isinstance(node, list)
-        if self.shallow and (is_list or len(path) >= 2):
-            self.pending[path] = (node, region, indent)
-            return
         entries: list[tuple[int, str]] = []
         bounds: list[int] = []
         start, end, first = region
@@ -360,12 +356,9 @@ class _Index:
                 return
         self.marks.update(found)
         for child, child_path, child_region, child_indent in children:
-            self.block(child, child_path, child_region, child_indent)
+            self.pending[child_path] = (child, child_region, child_indent)
         for child, child_path, n, column in flows:
-            if self.shallow and (isinstance(child, list) or len(child_path) >= 2):
-                self.pending[child_path] = (child, n, column)
-            else:
-                self.flow(child, child_path, n, column)
+            self.pending[child_path] = (child, n, column)
 
     def flow(self, node: Any, path: Path_, n: int, column: int) -> int:
         """A flow collection starting at `column` of line `n`; returns where it ends, or -1 when it cannot be read."""
