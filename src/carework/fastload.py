@@ -290,12 +290,18 @@ class _Index:
         return self.marks[probe]
 
     def block(self, node: Any, path: Path_, region: Region, indent: int) -> None:
-        """`node` written in block style in `region`, its entries at `indent`."""
+        """`node` written in block style in `region`, its entries at `indent` (if -1, its first content line's)."""
         is_list = isinstance(node, list)
         entries: list[tuple[int, str]] = []
         bounds: list[int] = []
         start, end, first = region
         lines = self.lines
+        if indent < 0:  # found only now, when a location inside is asked for: most never are
+            content = next((m for m in range(start, end) if lines[m].strip()
+                            and not lines[m].lstrip(" ").startswith("#")), None)
+            if content is None:
+                return
+            indent = len(lines[content]) - len(lines[content].lstrip(" "))
         if indent == 0 and first is None and not is_list:  # the top level: every line not indented is a key
             entries = [(n, lines[n]) for n in range(start, end)
                        if lines[n][:1] not in ("", " ", "#") and not lines[n].startswith("- ") and lines[n] != "-"]
@@ -338,20 +344,15 @@ class _Index:
                 key = match.group(1)
                 keys.append(key)
                 found[path + (key,)] = (n + 1, indent + 1)
-                rest = line[match.end():]
-                value_at = len(line) - len(rest.lstrip(" "))
-                rest = rest.strip()
+                after = line[match.end():]
+                rest = after.strip()
                 if not isinstance(node, dict) or key not in node:
                     return
                 child = node[key]
                 if rest[:1] in ("[", "{"):
-                    flows.append((child, path + (key,), n, value_at))
+                    flows.append((child, path + (key,), n, len(line) - len(after.lstrip(" "))))
                 elif (not rest or rest.startswith("#")) and isinstance(child, (dict, list)) and child:
-                    content = next((m for m in range(n + 1, bounds[i + 1]) if lines[m].strip()
-                                    and not lines[m].lstrip(" ").startswith("#")), None)
-                    if content is not None:
-                        depth = len(lines[content]) - len(lines[content].lstrip(" "))
-                        children.append((child, path + (key,), (n + 1, bounds[i + 1], None), depth))
+                    children.append((child, path + (key,), (n + 1, bounds[i + 1], None), -1))
             if not isinstance(node, dict) or keys != list(node):
                 return
         self.marks.update(found)
