@@ -65,7 +65,8 @@ _ODD_NUMBER_HINTS = tuple(re.compile(hint) for hint in (
     r"\.[0-9](?:(?<=[\s\[{,]..)|(?<=[\s\[{,][-+]..))",
     r"_(?<=[0-9.\s\[{,+-]_)",
     r":[0-9](?<=[0-9_]:.)",
-    r"[eE](?<=[0-9_.][eE])[-+]?[0-9]",
+    r"e(?<=[0-9_.]e)[-+]?[0-9]",
+    r"E(?<=[0-9_.]E)[-+]?[0-9]",
 ))
 #: A colon not followed by a space: YAML 1.1 refuses it inside brackets (found by `_colon_in_brackets`).
 _TIGHT_COLON = re.compile(r":(?!\s)")
