@@ -118,6 +118,17 @@ def test_unquoted_yaml_1_1_booleans_take_the_fast_path_as_booleans(text: str) ->
     assert agree(text) is not None
 
 
+def test_the_booleans_are_the_ones_pyyaml_reads() -> None:
+    """Every case of every YAML 1.1 boolean word: PyYAML reads it as a boolean exactly when the fast path does."""
+    import yaml
+
+    for lower in ("yes", "no", "true", "false", "on", "off", "y", "n"):
+        for word in {lower, lower.upper(), lower.capitalize(), lower.swapcase(), lower[:1] + lower[1:].upper()}:
+            read = yaml.safe_load(f"k: {word}\n")["k"]
+            assert (word in fastload._BOOLEANS) == isinstance(read, bool), word
+            assert fastload._BOOLEANS.get(word, read) == read, word
+
+
 BOOLEAN_WORDS = ["yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
                  "on", "On", "ON", "off", "Off", "OFF", "yEs", "y", "n", "Y", "N", "yes ", "ye s", "noo", "oN", "offf"]
 words = st.sampled_from(BOOLEAN_WORDS).flatmap(
