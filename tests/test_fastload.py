@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from carework import fastload
 from carework.fastload import YAML_RS, fast_parse
-from carework.loader import YamlError, decode, parse
+from carework.loader import Limits, YamlError, decode, parse
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -101,6 +101,19 @@ def test_generated_records_load_the_same_and_mostly_fast(tmp_path: Path) -> None
 ])
 def test_what_the_parsers_read_differently_takes_the_pyyaml_path(text: str) -> None:
     assert fast_parse(text, "r.yaml") is None
+
+
+@pytest.mark.parametrize(("text", "limits"), [
+    ("a: [1, 2, 3]\n", Limits(max_nodes=4)), ("a: [1, 2, 3]\n", Limits(max_nodes=5)),
+    ("a: {b: {c: 1}}\n", Limits(max_depth=2)), ("a: {b: {c: 1}}\n", Limits(max_depth=3)),
+])
+def test_the_fast_path_keeps_the_limits_exactly(text: str, limits: Limits) -> None:
+    """At the limits and one past them: the fast path steps aside exactly where PyYAML refuses the file."""
+    try:
+        refused = parse(text, "r.yaml", limits) is None
+    except YamlError:
+        refused = True
+    assert (fast_parse(text, "r.yaml", limits) is None) == refused
 
 
 def test_the_fast_path_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
