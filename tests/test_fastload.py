@@ -85,7 +85,7 @@ def test_every_record_in_the_repository_loads_the_same(tmp_path: Path) -> None:
 def test_generated_records_load_the_same_and_mostly_fast(tmp_path: Path) -> None:
     paths = generate(200, tmp_path, seed=5)
     outcomes = [agree(p.read_text(encoding="utf-8")) for p in paths]
-    assert sum(o is not None for o in outcomes) > 150
+    assert None not in outcomes, "every generated record takes the fast path (yes/no ones included)"
     assert True not in outcomes, "no generated record needs PyYAML for the locations rules point at"
 
 
