@@ -2,16 +2,17 @@
 
 PyYAML with libyaml (`loader.parse`) stays the reference: it composes every node with its position, and that is most
 of a check's time. Here a record is loaded with yaml-rs, about ten times faster, but only when its text is plain
-enough that the two must agree; anything else — YAML 1.1 booleans (`yes`, `on`), octal or sexagesimal numbers,
-quoted dates, tags, anchors, merge keys, block scalars, several documents, tabs, control characters, duplicate keys
-(yaml-rs refuses them) or any value PyYAML would read as something other than text — goes to PyYAML as before,
-which also gives every error message and position. `tests/test_fastload.py` proves both give the same values and the
-same locations on the sample city, the generated records and every bad-input case.
+enough that the two must agree; anything else — a YAML 1.1 boolean (`yes`, `on`) that is also written quoted
+somewhere (unquoted ones alone are read as PyYAML reads them, see `_plain`), octal or sexagesimal numbers, quoted
+dates, tags, anchors, merge keys, block scalars, several documents, tabs, control characters, keys holding spaces or
+line breaks, duplicate keys (yaml-rs refuses them) or any value PyYAML would read as something other than text —
+goes to PyYAML as before, which also gives every error message and position. `tests/test_fastload.py` proves both
+give the same values and the same locations on the sample city, the generated records and every bad-input case.
 
-Locations come from a cheap index of the lines of top-level keys and of the keys of top-level block mappings —
-where every rule's finding points — checked against the parsed keys before it is trusted. A location deeper than
-that (a validation problem inside a list item, say) composes the file with PyYAML once, on demand: only files with
-such findings pay for a second parse.
+Locations come from a cheap index of the lines, read one collection at a time as locations are asked for (rules
+point at top-level keys and the keys of a few top-level mappings) and checked against the parsed keys before it is
+trusted. What that reading cannot follow composes the file with PyYAML once, on demand: only files with such
+findings pay for a second parse.
 
 `CAREWORK_PARSER=pyyaml` turns the fast path off.
 """
@@ -38,36 +39,58 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
     YAML_RS = None
 
 # Text the two parsers may read differently, or that only PyYAML reports precisely; each is kept simple, since a
-# single pattern with many alternatives costs milliseconds on 6 KB of Chinese text.
+# single pattern with many alternatives costs milliseconds on 6 KB of Chinese text, and most start with one literal
+# character, which the regex engine finds several times faster than a class of characters.
 _ODD_CHARACTER = re.compile("[^\x0A\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD\U00010000-\U0010FFFF]")
 _RISKY = (
     _ODD_CHARACTER,  # tabs, CR, control characters, line breaks editors do not show, a BOM inside
-    # tags, anchors, aliases, block scalars and indicators where a value starts (the character first: much faster)
-    re.compile(r"[!&*|>@`%?:](?<=[\s\[{,][!&*|>@`%?:])"),
-    re.compile(r"[\[{,]\s*-(?:[\s,\[\]{}]|$)", re.MULTILINE),  # a lone dash inside brackets
-    re.compile(r"[\"'][0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"),  # quoted dates (yaml-rs reads them as dates)
+    re.compile(r":(?<=[\s\[{,]:)"),  # a colon where a value starts (other indicators: `_INDICATOR`)
+    *(re.compile(re.escape(bracket) + r"\s*-(?:[\s,\[\]{}]|$)", re.MULTILINE) for bracket in "[{,"),  # a lone dash
+    *(re.compile(quote + r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}") for quote in "\"'"),  # quoted dates (yaml-rs: dates)
 )
+#: Tags, anchors, aliases, block scalars and other indicators where a value starts (the character first: much
+#: faster); rare, so searched for only when the text holds one of them (`_INDICATORS`).
+_INDICATOR = re.compile(r"[!&*|>@`%?](?<=[\s\[{,][!&*|>@`%?])")
+_INDICATORS = "!&*|>@`%?"
 _RISKY_TEXT = ("\\", "<<", "\n---", "\n...")  # escapes, merge keys, several documents
 #: Where a value may start with a sign, a dot, an underscore or a digit; each is then matched against `_ODD_NUMBER`.
 _NUMBER_START = re.compile(r"[-+._0-9](?<=[\s\[{,][-+._0-9])")
 #: Numbers YAML 1.1 reads differently: leading zeros, 0o/0b/0x, underscores, sexagesimal, exponents, a bare dot.
 _ODD_NUMBER = re.compile(r"[-+]?(?:0[0-9_]|0[oObBxX]|\.[0-9]|[0-9.]*_|[0-9][0-9_]*:[0-9]|[0-9][0-9_.]*[eE][-+]?[0-9])")
+#: What any `_ODD_NUMBER` after a `_NUMBER_START` holds, found far faster (each starts with a rarer character), so
+#: that most records skip the scan for number starts. In turn: a leading zero or dot after an optional sign; an
+#: underscore after a digit, dot, sign or where a value starts; a colon between digits; an exponent.
+_ODD_NUMBER_HINTS = tuple(re.compile(hint) for hint in (
+    r"0[0-9_oObBxX](?:(?<=[\s\[{,]..)|(?<=[\s\[{,][-+]..))",
+    r"\.[0-9](?:(?<=[\s\[{,]..)|(?<=[\s\[{,][-+]..))",
+    r"_(?<=[0-9.\s\[{,+-]_)",
+    r":[0-9](?<=[0-9_]:.)",
+    r"e(?<=[0-9_.]e)[-+]?[0-9]",
+    r"E(?<=[0-9_.]E)[-+]?[0-9]",
+))
 #: A colon not followed by a space: YAML 1.1 refuses it inside brackets (found by `_colon_in_brackets`).
 _TIGHT_COLON = re.compile(r":(?!\s)")
 _RISKY_FIRST = frozenset("!&*|>@`%?:")
-_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
-_STR = "tag:yaml.org,2002:str"
-#: First characters of the texts PyYAML might read as something else ("" included: an empty text is null).
-_RESOLVED_FIRST = frozenset(_RESOLVERS)
+#: By first character ("" included: an empty text is null), the texts PyYAML reads, unquoted, as something other
+#: than text: its implicit resolvers in one pattern (PyYAML registers none for text itself, so any match is another
+#: type; each keeps its own flags).
+_RESOLVED = {
+    first: re.compile("|".join(f"(?x:{p.pattern})" if p.flags & re.VERBOSE else f"(?:{p.pattern})" for _, p in rules))
+    for first, rules in yaml.resolver.Resolver.yaml_implicit_resolvers.items() if first is not None
+}
+#: The YAML 1.1 booleans, each as PyYAML reads it (its bool resolver and `SafeConstructor.bool_values`).
+_BOOLEANS = {word: value for lower, value in yaml.constructor.SafeConstructor.bool_values.items()
+             for word in (lower, lower.capitalize(), lower.upper())}
+_SCALARS = frozenset({float, bool, dt.date, type(None)})
 _KEY = re.compile(r"([^\s#'\"\[\]{},&*!|>%@`\-?:][^#]*?|[\-?:][^\s#'\"][^#]*?)[ ]*:(?:[ ]|$)")
 
 
 class LazyDocument(Document):
     """A Document that reads positions from the layout of its lines, level by level, as locations are asked for.
 
-    The first location reads the top-level keys and the keys of top-level mappings (where rules point); a location
-    inside a list or deeper reads just that part; only what the line reading cannot follow composes the whole file
-    with PyYAML (`complete`).
+    The first location reads the top-level keys (where most rules point); a location inside a collection reads
+    just the collections on its way; only what the line reading cannot follow composes the whole file with PyYAML
+    (`complete`).
     """
 
     def __init__(self, file: str, value: Any, text: str, limits: Limits) -> None:
@@ -105,13 +128,14 @@ def fast_parse(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Lazy
     if yaml_rs is None or os.environ.get("CAREWORK_PARSER") == "pyyaml":
         return None
     if (text[:1] in _RISKY_FIRST or text.startswith(("---", "...")) or any(part in text for part in _RISKY_TEXT)
-            or any(p.search(text) for p in _RISKY) or _colon_in_brackets(text) or _odd_number(text)):
+            or any(p.search(text) for p in _RISKY) or (any(c in text for c in _INDICATORS) and _INDICATOR.search(text))
+            or _colon_in_brackets(text) or _odd_number(text)):
         return None
     try:
         value = yaml_rs.loads(text)
     except Exception:  # any refusal: PyYAML says precisely what and where
         return None
-    if not isinstance(value, dict) or not _plain(value, limits):
+    if not isinstance(value, dict) or not _plain(value, text, limits):
         return None
     return LazyDocument(display, value, text, limits)
 
@@ -119,6 +143,8 @@ def fast_parse(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Lazy
 def _odd_number(text: str) -> bool:
     if _ODD_NUMBER.match(text):
         return True
+    if not any(hint.search(text) for hint in _ODD_NUMBER_HINTS):
+        return False
     return any(_ODD_NUMBER.match(text, m.start()) for m in _NUMBER_START.finditer(text))
 
 
@@ -131,40 +157,82 @@ def _colon_in_brackets(text: str) -> bool:
     return False
 
 
-def _plain(root: Any, limits: Limits) -> bool:
-    """Whether every value is one PyYAML reads the same, within the limits (the caller then trusts yaml-rs)."""
-    count = 0
-    stack: list[tuple[Any, int]] = [(root, 0)]
-    while stack:
-        value, depth = stack.pop()
-        count += 1
-        if count > limits.max_nodes or depth > limits.max_depth:
-            return False
+def _plain(root: Any, text: str, limits: Limits) -> bool:
+    """Whether every value is one PyYAML reads the same, within the limits (the caller then trusts yaml-rs).
+
+    A YAML 1.1 boolean (`yes`, `off`) written unquoted is text to yaml-rs and a boolean to PyYAML: it is made the
+    boolean PyYAML reads, provided the text holds no quoted `"yes"` or `'yes'` that yaml-rs would read as the same
+    text. Without escapes or block scalars (refused before) a quoted scalar can only be exactly `yes` when it is
+    written so on one line, so every `yes` yaml-rs returned was then written plain.
+    """
+    if limits.max_depth < 0 or limits.max_nodes < 1:
+        return False
+    words: set[str] = set()
+    try:
+        nodes = _walk(root, 0, limits.max_depth, words) if type(root) in (dict, list) else 0
+    except RecursionError:  # a limit set far deeper than Python recurses: PyYAML says so
+        return False
+    if nodes < 0 or nodes + 1 > limits.max_nodes:
+        return False
+    return not any(f'"{word}"' in text or f"'{word}'" in text for word in words)
+
+
+def _walk(node: dict[Any, Any] | list[Any], depth: int, max_depth: int, words: set[str]) -> int:
+    """How many values `node` holds at every depth, or -1 when one is not plain (see `_plain`).
+
+    Unquoted YAML 1.1 booleans are replaced in place by their value and collected in `words`.
+    """
+    count = len(node)
+    if count and depth >= max_depth:  # its values would lie deeper than the limit
+        return -1
+    if type(node) is dict:
+        if not _PLAIN_KEYS.issuperset(node):  # records repeat the same few hundred keys: each is checked once
+            for key in node:
+                if key not in _PLAIN_KEYS:
+                    if not _plain_key(key):
+                        return -1
+                    if len(_PLAIN_KEYS) < 10_000:
+                        _PLAIN_KEYS.add(key)
+        pairs: Any = node.items()
+    else:
+        pairs = enumerate(node)
+    for place, value in pairs:
         kind = type(value)
         if kind is str:
-            if value[:1] in _RESOLVED_FIRST and not _text(value):
-                return False
-        elif kind is dict:
-            for key, child in value.items():
-                if type(key) is not str or (key[:1] in _RESOLVED_FIRST and not _text(key)):
-                    return False
-                stack.append((child, depth + 1))
-        elif kind is list:
-            stack.extend((child, depth + 1) for child in value)
+            pattern = _RESOLVED.get(value[:1])
+            if pattern is not None and pattern.match(value):
+                flag = _BOOLEANS.get(value)
+                if flag is None:
+                    return -1
+                node[place] = flag  # a value replaced, no key added: iterating on is safe
+                words.add(value)
+        elif kind is dict or kind is list:
+            inner = _walk(value, depth + 1, max_depth, words)
+            if inner < 0:
+                return -1
+            count += inner
         elif kind is int:
             if value.bit_length() >= 13_000:  # Python refuses to read integers of over 4,300 digits; PyYAML reports them
-                return False
-        elif kind not in (float, bool, dt.date, type(None)):
-            return False  # datetimes (time zones differ) and anything unforeseen
-    return True
+                return -1
+        elif kind not in _SCALARS:
+            return -1  # datetimes (time zones differ) and anything unforeseen
+    return count
 
 
-def _text(value: str) -> bool:
-    """False when PyYAML would read this text, were it unquoted, as something else (a YAML 1.1 boolean, say)."""
-    for tag, pattern in _RESOLVERS.get(value[:1], ()):
-        if pattern.match(value):
-            return tag == _STR
-    return True
+#: Keys `_plain_key` has accepted (a cache: the answer depends on the key alone).
+_PLAIN_KEYS: set[str] = set()
+
+
+def _plain_key(key: Any) -> bool:
+    """Text both parsers read the same as a key: not another type to PyYAML, and on one line.
+
+    A key written over several lines (or a quoted one folded from them) holds a space or a line break; PyYAML
+    refuses such a key inside braces where yaml-rs takes it, so keys holding either go to PyYAML.
+    """
+    if type(key) is not str or " " in key or "\n" in key:
+        return False
+    pattern = _RESOLVED.get(key[:1])
+    return pattern is None or not pattern.match(key)
 
 
 def _exists(value: Any, path: Path_) -> bool:
@@ -189,15 +257,15 @@ class _Index:
     this reading follows. A mapping's positions are kept only when the keys read from the lines are exactly the
     parsed keys, in order, and a sequence's only when it has as many items; anything else (a scalar spread over
     lines, a flow collection over several lines, a quoted key) is left out, and a location inside it is found by
-    composing the file with PyYAML after all. The first reading stops at the keys of top-level mappings; what lies
-    below is kept `pending` and read when a location inside it is asked for.
+    composing the file with PyYAML after all. Each reading takes one collection's keys or items (the first, the
+    top-level keys); the collections inside are kept `pending`, each read when a location inside it is asked for
+    (in whatever order, the positions found are the same: each collection's come from its own lines alone).
     """
 
     def __init__(self, text: str, value: Any) -> None:
         self.lines = text.split("\n")
         self.marks: dict[Path_, tuple[int, int]] = {}
         self.pending: dict[Path_, tuple[Any, Region, int] | tuple[Any, int, int]] = {}
-        self.shallow = True
         for n, line in enumerate(self.lines):
             stripped = line.lstrip(" ")
             if stripped and not stripped.startswith("#"):
@@ -205,7 +273,6 @@ class _Index:
                 self.marks[()] = (n + 1, indent + 1)
                 self.block(value, (), (n, len(self.lines), None), indent)
                 break
-        self.shallow = False
 
     def find(self, value: Any, path: Path_) -> tuple[int, int] | None:
         """The position `Document.locate` gives for `path` (its nearest existing ancestor's), or None if unknown."""
@@ -213,7 +280,7 @@ class _Index:
         while probe and not _exists(value, probe):
             probe = probe[:-1]
         while probe not in self.marks:
-            reading = max((p for p in self.pending if probe[:len(p)] == p), key=len, default=None)
+            reading = next((probe[:n] for n in range(len(probe), 0, -1) if probe[:n] in self.pending), None)
             if reading is None:
                 return None
             work = self.pending.pop(reading)
@@ -224,15 +291,18 @@ class _Index:
         return self.marks[probe]
 
     def block(self, node: Any, path: Path_, region: Region, indent: int) -> None:
-        """`node` written in block style in `region`, its entries at `indent`."""
+        """`node` written in block style in `region`, its entries at `indent` (if -1, its first content line's)."""
         is_list = isinstance(node, list)
-        if self.shallow and (is_list or len(path) >= 2):
-            self.pending[path] = (node, region, indent)
-            return
         entries: list[tuple[int, str]] = []
         bounds: list[int] = []
         start, end, first = region
         lines = self.lines
+        if indent < 0:  # found only now, when a location inside is asked for: most never are
+            content = next((m for m in range(start, end) if lines[m].strip()
+                            and not lines[m].lstrip(" ").startswith("#")), None)
+            if content is None:
+                return
+            indent = len(lines[content]) - len(lines[content].lstrip(" "))
         if indent == 0 and first is None and not is_list:  # the top level: every line not indented is a key
             entries = [(n, lines[n]) for n in range(start, end)
                        if lines[n][:1] not in ("", " ", "#") and not lines[n].startswith("- ") and lines[n] != "-"]
@@ -275,30 +345,22 @@ class _Index:
                 key = match.group(1)
                 keys.append(key)
                 found[path + (key,)] = (n + 1, indent + 1)
-                rest = line[match.end():]
-                value_at = len(line) - len(rest.lstrip(" "))
-                rest = rest.strip()
+                after = line[match.end():]
+                rest = after.strip()
                 if not isinstance(node, dict) or key not in node:
                     return
                 child = node[key]
                 if rest[:1] in ("[", "{"):
-                    flows.append((child, path + (key,), n, value_at))
+                    flows.append((child, path + (key,), n, len(line) - len(after.lstrip(" "))))
                 elif (not rest or rest.startswith("#")) and isinstance(child, (dict, list)) and child:
-                    content = next((m for m in range(n + 1, bounds[i + 1]) if lines[m].strip()
-                                    and not lines[m].lstrip(" ").startswith("#")), None)
-                    if content is not None:
-                        depth = len(lines[content]) - len(lines[content].lstrip(" "))
-                        children.append((child, path + (key,), (n + 1, bounds[i + 1], None), depth))
+                    children.append((child, path + (key,), (n + 1, bounds[i + 1], None), -1))
             if not isinstance(node, dict) or keys != list(node):
                 return
         self.marks.update(found)
         for child, child_path, child_region, child_indent in children:
-            self.block(child, child_path, child_region, child_indent)
+            self.pending[child_path] = (child, child_region, child_indent)
         for child, child_path, n, column in flows:
-            if self.shallow and (isinstance(child, list) or len(child_path) >= 2):
-                self.pending[child_path] = (child, n, column)
-            else:
-                self.flow(child, child_path, n, column)
+            self.pending[child_path] = (child, n, column)
 
     def flow(self, node: Any, path: Path_, n: int, column: int) -> int:
         """A flow collection starting at `column` of line `n`; returns where it ends, or -1 when it cannot be read."""
