@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from carework.config import Inputs
 from carework.model import Plan, School
 from carework.plan import load_plan
 from carework.records import load_school
@@ -40,6 +41,24 @@ def merge(base: Any, patch: Any) -> Any:
             out[key] = merge(out.get(key), value) if key in out else copy.deepcopy(value)
         return out
     return copy.deepcopy(patch)
+
+
+def generated_city(folder: Path, count: int, seed: int, waived: int = 20) -> Inputs:
+    """`count` generated schools in `folder`/schools (benchmarks/generate.py: every kind of result), and a waiver
+    file covering rule S2-13 for the first `waived` of them."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import generate
+
+    schools = folder / "schools"
+    generate(count, schools, seed=seed)
+    waivers = folder / "waivers.yaml"
+    codes = sorted(p.stem for p in schools.rglob("*.yaml"))[:waived]
+    waivers.write_text("waivers:\n" + "".join(
+        f"  - {{rule: S2-13, school: {code}, reason: 整改中, approved_by: 市教育局, expires: 2025-06-30}}\n" for code in codes),
+        encoding="utf-8")
+    return Inputs((schools,), PLAN_FILE, waivers)
 
 
 def write_record(folder: Path, data: dict[str, Any]) -> Path:

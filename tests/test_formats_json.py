@@ -4,34 +4,21 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
+from conftest import AS_OF, PLAN_FILE, ROOT, TODAY, generated_city
 
 from carework.config import Inputs
 from carework.formats import FormatOptions
 from carework.formats.json import JsonFormat
 from carework.model import CheckRun
-from carework.pipeline import Selection, run_check
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate  # noqa: E402
+from carework.pipeline import run_check
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Generated schools with every kind of result, and waivers covering some of their gaps."""
-    folder = tmp_path_factory.mktemp("city") / "schools"
-    generate(60, folder, seed=11)
-    waivers = folder.parent / "waivers.yaml"
-    codes = sorted(p.stem for p in folder.rglob("*.yaml"))[:20]
-    waivers.write_text("waivers:\n" + "".join(
-        f"  - {{rule: S2-13, school: {code}, reason: 整改中, approved_by: 市教育局, expires: 2025-06-30}}\n" for code in codes),
-        encoding="utf-8")
-    return folder, waivers
+def city(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
+    return generated_city(tmp_path_factory.mktemp("city"), 60, seed=11)
 
 
 def document(run: CheckRun, fmt: JsonFormat) -> dict[str, Any]:
@@ -45,10 +32,9 @@ def document(run: CheckRun, fmt: JsonFormat) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_streamed_text_is_what_json_dumps_writes(city: tuple[Path, Path], lang: str) -> None:
-    folder, waivers = city
+def test_the_streamed_text_is_what_json_dumps_writes(city: Inputs, lang: str) -> None:
     fmt = JsonFormat(FormatOptions(lang=lang))  # type: ignore[arg-type]
-    run = run_check(Inputs((folder,), PLAN_FILE, waivers), AS_OF, TODAY, jobs=1, pieces=(fmt,))
+    run = run_check(city, AS_OF, TODAY, jobs=1, pieces=(fmt,))
     text = fmt.render(run)
     parsed = json.loads(text)
     assert text == json.dumps(parsed, ensure_ascii=False, indent=2) + "\n"

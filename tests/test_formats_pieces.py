@@ -4,11 +4,10 @@ baselines, both languages and colour."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
+from conftest import AS_OF, TODAY, generated_city
 
 import carework.parallel as parallel
 from carework.baseline import Baseline, Gap, compare, only_new
@@ -18,23 +17,12 @@ from carework.formats.base import Format
 from carework.model import Status
 from carework.pipeline import Selection, run_check
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate  # noqa: E402
-
 FORMAT_CASES = [("json", "zh", False), ("json", "en", False), ("text", "zh", False), ("text", "en", True)]
 
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
-    """Generated schools with every kind of result, and waivers covering some of their gaps."""
-    folder = tmp_path_factory.mktemp("city") / "schools"
-    generate(60, folder, seed=11)
-    waivers = folder.parent / "waivers.yaml"
-    codes = sorted(p.stem for p in folder.rglob("*.yaml"))[:20]
-    waivers.write_text("waivers:\n" + "".join(
-        f"  - {{rule: S2-13, school: {code}, reason: 整改中, approved_by: 市教育局, expires: 2025-06-30}}\n" for code in codes),
-        encoding="utf-8")
-    return Inputs((folder,), PLAN_FILE, waivers)
+    return generated_city(tmp_path_factory.mktemp("city"), 60, seed=11)
 
 
 def make(name: str, lang: str, color: bool) -> Format:
