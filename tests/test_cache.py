@@ -6,6 +6,7 @@ Hits and misses are counted by spying on `check_file` (one process), never by ti
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import shutil
 import sys
 from pathlib import Path
@@ -148,6 +149,18 @@ def test_a_torn_entry_is_a_miss(setup: tuple[Path, Path, Path, Counter], tmp_pat
     entries[1].write_bytes(b"not a pickle")
     assert flat(check(schools, plan, waivers, tmp_path / "cache")) == flat(cold)
     assert counter.take() == 2
+    assert flat(check(schools, plan, waivers, tmp_path / "cache")) == flat(cold)
+    assert counter.take() == 0, "the two entries were written again"
+
+
+def test_an_entry_cut_short_anywhere_does_not_load(setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
+    """Entries are written in place (no rename): what a crash or a concurrent reader could see is a prefix."""
+    schools, plan, waivers, _ = setup
+    check(schools, plan, waivers, tmp_path / "cache")
+    data = sorted((tmp_path / "cache").rglob("*.pickle"))[0].read_bytes()
+    for end in range(len(data)):
+        with pytest.raises(Exception):  # noqa: B017 - whatever unpickling raises, Cache.get takes it as a miss
+            pickle.loads(data[:end])
 
 
 def test_writes_leave_no_temporary_files_and_no_cache_means_none(

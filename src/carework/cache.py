@@ -11,8 +11,11 @@ record's bytes and the path it is shown under (results and problems carry it). W
 are applied to cached results afterwards, so editing the waiver file re-checks nothing. Symbolic links are never
 cached (whether they may be read depends on where they point, not on their bytes).
 
-Writes are atomic (a temporary file renamed into place), so a crash or two concurrent runs never leave a torn entry;
-an unreadable entry is a miss. Only the few most recently used contexts are kept.
+An entry is written in place, not through a temporary file and a rename: on the machines measured a rename cost twice
+the write (0.3 ms a record, a sixth of a cold check). That is safe for a cache, not for a user's file: an entry cut
+short by a crash, or read while another run writes it, is an incomplete pickle, which fails to load and is a miss
+(and is written again); two runs writing one entry write the same bytes. Only the few most recently used contexts
+are kept.
 """
 
 from __future__ import annotations
@@ -125,17 +128,20 @@ class Cache:
             return None
 
     def put(self, key: str, outcome: Any) -> None:
-        """Store an outcome atomically; failures (read-only or full disk) are ignored."""
-        final = self._entry(key)
-        temporary = f"{final}.{os.getpid()}.tmp"
+        """Store an outcome (in place: see the module's docstring); failures (read-only or full disk) are ignored."""
+        entry = self._entry(key)
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            os.makedirs(os.path.dirname(final), exist_ok=True)
-            with open(temporary, "wb") as f:
-                f.write(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, final)
+            try:
+                handle = open(entry, "wb")
+            except FileNotFoundError:  # the first entry of its folder
+                os.makedirs(os.path.dirname(entry), exist_ok=True)
+                handle = open(entry, "wb")
+            with handle:
+                handle.write(data)
         except OSError:
             try:
-                os.unlink(temporary)
+                os.unlink(entry)  # a half-written entry would only be a miss, but need not stay
             except OSError:
                 pass
 
