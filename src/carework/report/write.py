@@ -13,13 +13,12 @@ import contextlib
 import hashlib
 import os
 import re
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from carework.atomic import atomic_write
+from carework.atomic import atomic_write, new_file_mode, synced_temporary
 from carework.problems import BilingualError
 
 MANIFEST = ".carework-manifest"
@@ -93,7 +92,7 @@ def write_reports(out: Path, files: dict[str, str], prune: bool) -> WriteSummary
     written, unchanged = [], []
     changed: list[tuple[Path, bytes, int]] = []
     folders: set[Path] = set()
-    new_mode = _new_file_mode()
+    new_mode = new_file_mode()
     for rel, blob in data.items():
         target = root / rel
         mode = new_mode
@@ -123,14 +122,6 @@ def write_reports(out: Path, files: dict[str, str], prune: bool) -> WriteSummary
     return WriteSummary(tuple(written), tuple(unchanged), tuple(removed), tuple(kept))
 
 
-def _new_file_mode() -> int:
-    """The usual permissions of a new file (0666 less the umask), not mkstemp's 0600, which would hide it from a CI
-    job's artifact uploader."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def _replace_all(files: list[tuple[Path, bytes, int]]) -> None:
     """Replace each target with its data and mode, in order, as `atomic_write` does one file at a time.
 
@@ -158,13 +149,8 @@ def _replace_all(files: list[tuple[Path, bytes, int]]) -> None:
 def _write_synced(pending: set[str], item: tuple[Path, bytes, int]) -> str:
     """A synced temporary file with `item`'s data and mode next to its target; its name is added to `pending`."""
     target, data, mode = item
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    temporary = synced_temporary(target, data, mode)
     pending.add(temporary)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(temporary, mode)
     return temporary
 
 
