@@ -81,7 +81,6 @@ class TextFormat(Format):
     def console(self) -> Console:
         """The console this format prints to (into a buffer, see `written`)."""
         if self._console is None:
-            self._buffer = io.StringIO()
             self._console = Console(file=self._buffer, width=self.options.width, force_terminal=self.options.color,
                                     no_color=not self.options.color,
                                     color_system="standard" if self.options.color else None,
