@@ -34,9 +34,9 @@ class Counter:
         self.paths: list[Path] = []
         original = parallel.check_file
 
-        def counting(path: Path, job: Any) -> Any:
+        def counting(path: Path, job: Any, *raw: Any) -> Any:
             self.paths.append(path)
-            return original(path, job)
+            return original(path, job, *raw)
 
         monkeypatch.setattr(parallel, "check_file", counting)
 

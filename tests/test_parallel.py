@@ -59,7 +59,7 @@ def test_two_processes_give_what_one_gives(city: Path, waivers: Path, monkeypatc
     in_pool = parallel._in_pool
 
     def spy(*args: Any, **kwargs: Any) -> Any:
-        pooled.append(len(args[2]))
+        pooled.append(len(args[1]))  # the indexes of the files to check
         return in_pool(*args, **kwargs)
 
     monkeypatch.setattr(parallel, "_in_pool", spy)

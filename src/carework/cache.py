@@ -102,12 +102,12 @@ class Cache:
 
     def key(self, path: Path, display: str) -> str | None:
         """The entry name for the record at `path` as it is now; None when it must not be cached."""
-        try:
-            if path.is_symlink():
-                return None
-            raw = path.read_bytes()
-        except OSError:
-            return None
+        raw = cacheable_bytes(path)
+        return None if raw is None else self.key_of(raw, display)
+
+    @staticmethod
+    def key_of(raw: bytes, display: str) -> str:
+        """The entry name for a record with these bytes, shown as `display`."""
         h = hashlib.blake2b(display.encode("utf-8", "surrogateescape") + b"\0", digest_size=20)
         h.update(raw)
         return h.hexdigest()
@@ -150,3 +150,11 @@ class Cache:
         contexts.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         for old in contexts[KEEP_CONTEXTS - 1:]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def cacheable_bytes(path: Path) -> bytes | None:
+    """The bytes of a record whose outcome may be cached; None for a symbolic link or a file that cannot be read."""
+    try:
+        return None if path.is_symlink() else path.read_bytes()
+    except OSError:
+        return None

@@ -117,9 +117,10 @@ class LazyDocument(Document):
             self._complete = True
 
 
-def load_record(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> Document:
-    """Read and parse one record: the fast path when it is safe, else `loader.parse`; raises loader.YamlError."""
-    text = read_text(path, display, limits)
+def load_record(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, raw: bytes | None = None) -> Document:
+    """Read (unless `raw` holds the bytes) and parse one record: the fast path when it is safe, else `loader.parse`;
+    raises loader.YamlError."""
+    text = read_text(path, display, limits, raw)
     return fast_parse(text, display, limits) or parse(text, display, limits)
 
 

@@ -76,10 +76,11 @@ class YamlError(Exception):
         self.problem = problem
 
 
-def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
-    """Read a file as UTF-8 text (a BOM is allowed), refusing binaries, other encodings and oversized files."""
+def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, raw: bytes | None = None) -> str:
+    """Read a file as UTF-8 text (a BOM is allowed), refusing binaries, other encodings and oversized files; `raw` is
+    the file's bytes when the caller has read them already."""
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if raw is None else len(raw)
         if size > limits.max_bytes:
             raise YamlError(
                 _problem(
@@ -93,7 +94,8 @@ def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
                     "a school record is usually under 50 KB; check that this is really a record",
                 )
             )
-        raw = path.read_bytes()
+        if raw is None:
+            raw = path.read_bytes()
     except OSError as exc:
         raise YamlError(
             _problem(display, 1, 1, "unreadable", f"无法读取文件：{exc.strerror}", f"cannot read file: {exc.strerror}",

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from carework.cache import Cache
+from carework.cache import Cache, cacheable_bytes
 from carework.record_check import FileOutcome, Job, check_file
 from carework.records import display_path
 
@@ -51,13 +51,12 @@ def check_files(files: list[Path], job: Job, *, cache: Cache | None = None, jobs
     jobs = default_jobs() if jobs is None else max(1, jobs)
     total = len(files)
     outcomes: list[FileOutcome | None] = [None] * total
-    keys: list[str | None] = [None] * total
     done = 0
     with gc_paused():
         todo: list[int] = []
         if cache is not None and not cache.fresh:
             for i, path in enumerate(files):
-                key = keys[i] = cache.key(path, display_path(path))
+                key = cache.key(path, display_path(path))
                 hit = cache.get(key) if key else None
                 if isinstance(hit, FileOutcome):
                     outcomes[i] = hit
@@ -69,39 +68,38 @@ def check_files(files: list[Path], job: Job, *, cache: Cache | None = None, jobs
         else:
             todo = list(range(total))
         if jobs > 1 and len(todo) >= 2 * MIN_CHUNK and can_fork():
-            for index, outcome in _in_pool(files, keys, todo, job, cache, jobs):
+            for index, outcome in _in_pool(files, todo, job, cache, jobs):
                 outcomes[index] = outcome
                 done += 1
                 if progress and (done % MIN_CHUNK == 0 or done == total):
                     progress(done, total)
         else:
             for i in todo:
-                outcomes[i] = _check(files[i], keys[i], job, cache)
+                outcomes[i] = _check(files[i], job, cache)
                 done += 1
                 if progress and (done % MIN_CHUNK == 0 or done == total):
                     progress(done, total)
     return [o for o in outcomes if o is not None]
 
 
-def _check(path: Path, key: str | None, job: Job, cache: Cache | None) -> FileOutcome:
-    """Check one file and store its outcome, unless the file changed while it was being read."""
-    if cache is None:
+def _check(path: Path, job: Job, cache: Cache | None) -> FileOutcome:
+    """Check one file and store its outcome under the digest of the very bytes that were checked (read once: a file
+    saved again meanwhile cannot leave an outcome under the wrong key)."""
+    raw = cacheable_bytes(path) if cache is not None else None
+    if cache is None or raw is None:
         return check_file(path, job)
-    display = display_path(path)
-    key = key or cache.key(path, display)
-    outcome = check_file(path, job)
-    if key and cache.key(path, display) == key:
-        cache.put(key, outcome)
+    outcome = check_file(path, job, raw)
+    cache.put(cache.key_of(raw, display_path(path)), outcome)
     return outcome
 
 
-def _in_pool(files: list[Path], keys: list[str | None], todo: list[int], job: Job, cache: Cache | None,
+def _in_pool(files: list[Path], todo: list[int], job: Job, cache: Cache | None,
              jobs: int) -> Iterator[tuple[int, FileOutcome]]:
     size = max(MIN_CHUNK, min(MAX_CHUNK, len(todo) // (jobs * 8)))
-    chunks = [[(i, files[i], keys[i]) for i in todo[start:start + size]] for start in range(0, len(todo), size)]
+    chunks = [[(i, files[i]) for i in todo[start:start + size]] for start in range(0, len(todo), size)]
 
-    def work(chunk: list[tuple[int, Path, str | None]]) -> list[tuple[int, FileOutcome]]:
-        return [(i, _check(path, key, job, cache)) for i, path, key in chunk]
+    def work(chunk: list[tuple[int, Path]]) -> list[tuple[int, FileOutcome]]:
+        return [(i, _check(path, job, cache)) for i, path in chunk]
 
     for done in forked_map(work, chunks, jobs):
         yield from done

@@ -118,9 +118,9 @@ def school_rules(plan: Plan) -> tuple[Rule, ...]:
     return tuple(rule for rule in plan.rules if rule.scope == "school")
 
 
-def check_file(path: Path, job: Job) -> FileOutcome:
-    """Load, validate and evaluate one record file."""
-    school, problems = load_school(path, job.ctx, list(job.roots))
+def check_file(path: Path, job: Job, raw: bytes | None = None) -> FileOutcome:
+    """Load, validate and evaluate one record file; `raw` is its bytes when the caller has read them already."""
+    school, problems = load_school(path, job.ctx, list(job.roots), raw=raw)
     if school is None:
         return FileOutcome(display_path(path), tuple(problems))
     scope = school_scope(job.plan, school, job.as_of)

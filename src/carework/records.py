@@ -80,8 +80,10 @@ def printable(name: str) -> str:
     return name
 
 
-def load_school(path: Path, ctx: Context, roots: list[Path], limits: Limits = DEFAULT_LIMITS) -> tuple[School | None, list[Problem]]:
-    """Load and validate one record; a file that cannot be read yields no school but its problems."""
+def load_school(path: Path, ctx: Context, roots: list[Path], limits: Limits = DEFAULT_LIMITS,
+                raw: bytes | None = None) -> tuple[School | None, list[Problem]]:
+    """Load and validate one record (`raw`: its bytes, when already read); a file that cannot be read yields no school
+    but its problems."""
     display = display_path(path)
     if _broken_link(path):
         return None, [Problem(Location(display), "broken-link", "符号链接没有指向可读的文件（目标不存在、是文件夹或链接成环）",
@@ -93,7 +95,7 @@ def load_school(path: Path, ctx: Context, roots: list[Path], limits: Limits = DE
                               "把记录文件本身放进数据文件夹，不要用指向别处的链接",
                               "put the record itself in the data folder, not a link to elsewhere")]
     try:
-        doc = load_record(path, display, limits)
+        doc = load_record(path, display, limits, raw)
     except YamlError as exc:
         return None, [exc.problem]
     checked = validate(doc, SCHOOL, ctx)
