@@ -193,8 +193,8 @@ def report_timing(count: int, data_root: Path) -> str | None:
         return None
     import datetime as dt
 
-    from carework.config import Inputs
-    from carework.pipeline import run_check
+    from carework.checking.config import Inputs
+    from carework.checking.pipeline import run_check
 
     source = ensure_data(count, data_root)
     run = run_check(Inputs((source,), PLAN, None), dt.date.fromisoformat(AS_OF), dt.date.today())

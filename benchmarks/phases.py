@@ -17,14 +17,16 @@ from pathlib import Path
 
 import yaml_rs
 
-from carework.engine import evaluate_school, school_scope
-from carework.fastload import load_record
-from carework.plan import load_plan
-from carework.record_check import Job, check_file
-from carework.record_schema import SCHOOL
-from carework.records import discover, display_path, load_school
-from carework.resources import default_plan
-from carework.validate import Context, validate
+from carework.checking.record_check import Job, check_file
+from carework.core.paths import display_path
+from carework.core.resources import default_plan
+from carework.reading.discover import discover
+from carework.reading.fastload import load_record
+from carework.rules.engine import evaluate_school, school_scope
+from carework.rules.plan import load_plan
+from carework.schema.records import load_school
+from carework.schema.school import SCHOOL
+from carework.schema.validate import Context, validate
 
 AS_OF = dt.date(2024, 12, 31)
 

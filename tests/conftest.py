@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
-from carework.config import Inputs
-from carework.model import Plan, School
-from carework.plan import load_plan
-from carework.records import load_school
-from carework.validate import Context
+from carework.checking.config import Inputs
+from carework.core.model import School
+from carework.rules.model import Plan
+from carework.rules.plan import load_plan
+from carework.schema.records import load_school
+from carework.schema.validate import Context
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FILE = ROOT / "data" / "plans" / "2024.yaml"

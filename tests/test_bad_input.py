@@ -37,10 +37,10 @@ from conftest import BASE_RECORD, PLAN_FILE
 from typer.testing import CliRunner
 
 from carework import cli
-from carework.config import ConfigError, resolve
-from carework.loader import DEFAULT_LIMITS
-from carework.plan import PlanError, load_plan
-from carework.records import display_path
+from carework.checking.config import ConfigError, resolve
+from carework.core.paths import display_path
+from carework.reading.loader import DEFAULT_LIMITS
+from carework.rules.plan import PlanError, load_plan
 
 CORPUS = Path(__file__).resolve().parent / "bad_input"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expect.yaml").is_file())

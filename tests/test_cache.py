@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
 
-import carework.cache as cache_module
-import carework.parallel as parallel
-from carework.config import Inputs
-from carework.model import CheckRun, Status
-from carework.pipeline import run_check
+import carework.checking.cache as cache_module
+import carework.checking.pool as parallel
+from carework.checking.config import Inputs
+from carework.checking.pipeline import run_check
+from carework.checking.run import CheckRun
+from carework.core.model import Status
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import base_record, merge, write_record
 from typer.testing import CliRunner
 
-from carework.changed import focus
+from carework.checking.changed import focus
 from carework.cli import app
-
-from conftest import base_record, merge, write_record
 
 runner = CliRunner()
 

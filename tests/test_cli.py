@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 import typer
+from conftest import BASE_RECORD, PLAN_FILE, base_record, merge, write_record
 from typer.testing import CliRunner
 
 from carework.cli import app
-
-from conftest import BASE_RECORD, PLAN_FILE, base_record, merge, write_record
 
 runner = CliRunner()
 

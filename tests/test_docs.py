@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from carework.docs import generated
-from carework.model import Plan
-from carework.record_schema import SCHOOL
-
 from conftest import ROOT
+
+from carework.rules.docs import generated
+from carework.rules.model import Plan
+from carework.schema.school import SCHOOL
 
 
 def test_generated_docs_are_current(plan: Plan) -> None:
     stale = [path.name for path, text in generated(ROOT, plan).items() if path.read_text(encoding="utf-8") != text]
-    assert stale == [], "run: python -m carework.docs"
+    assert stale == [], "run: python -m carework.rules.docs"
 
 
 def test_record_doc_mentions_every_top_level_field() -> None:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from carework.expr import DATE, ExprError, compile_expr, record_env
-from carework.fieldtypes import Field, Integer, Number, Record
-from carework.record_schema import SCHOOL
+from carework.rules.expr import DATE, ExprError, compile_expr, record_env
+from carework.schema.fieldtypes import Field, Integer, Number, Record
+from carework.schema.school import SCHOOL
 
 ENV = record_env(SCHOOL, {"year": Integer(), "as_of": DATE, "period_start": DATE, "period_end": DATE,
                           "settings": Record((Field("min_hearings", Number(), "", ""),))})

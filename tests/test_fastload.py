@@ -13,9 +13,9 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carework import fastload
-from carework.fastload import YAML_RS, fast_parse
-from carework.loader import Limits, YamlError, decode, parse
+from carework.reading import fastload
+from carework.reading.fastload import YAML_RS, fast_parse
+from carework.reading.loader import Limits, YamlError, decode, parse
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -175,10 +175,10 @@ def test_without_libyaml_or_yaml_rs_the_run_is_the_same(monkeypatch: pytest.Monk
     from conftest import AS_OF, PLAN_FILE, TODAY
     from typer.testing import CliRunner
 
-    import carework.loader as loader
+    import carework.reading.loader as loader
+    from carework.checking.config import Inputs
+    from carework.checking.pipeline import run_check
     from carework.cli import app
-    from carework.config import Inputs
-    from carework.pipeline import run_check
 
     inputs = Inputs((ROOT / "data" / "schools",), PLAN_FILE, None)
     fast = run_check(inputs, AS_OF, TODAY, jobs=1)

@@ -13,15 +13,16 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import base_record, merge, write_record
 from typer.testing import CliRunner
 
+from carework.checking.run import CheckRun, SchoolResults
 from carework.cli import app
+from carework.core.model import Result, Status
+from carework.core.problems import Location, Problem
 from carework.formats import FormatOptions
 from carework.formats.github import GithubFormat, command, escape_data, escape_property
-from carework.model import CheckRun, Plan, Result, SchoolResults, Status
-from carework.problems import Location, Problem
-
-from conftest import base_record, merge, write_record
+from carework.rules.model import Plan
 
 runner = CliRunner()
 TRICKY = "云溪市,第一:中学 100% 完成\n第二行\r\n%0A 不是换行, a:b"

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from conftest import AS_OF, PLAN_FILE, ROOT, TODAY, generated_city
 
-from carework.config import Inputs
+from carework.checking.config import Inputs
+from carework.checking.pipeline import run_check
+from carework.checking.run import CheckRun
 from carework.formats import FormatOptions
 from carework.formats.json import JsonFormat
-from carework.model import CheckRun
-from carework.pipeline import run_check
 
 
 @pytest.fixture(scope="module")

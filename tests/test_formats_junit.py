@@ -11,15 +11,15 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import SHARED, base_record, merge, write_record
 from typer.testing import CliRunner
 
+from carework.checking.run import CheckRun, SchoolResults
 from carework.cli import app
+from carework.core.problems import Location, Problem
 from carework.formats import FormatOptions
 from carework.formats.junit import JunitFormat
-from carework.model import CheckRun, Plan, SchoolResults
-from carework.problems import Location, Problem
-
-from conftest import SHARED, base_record, merge, write_record
+from carework.rules.model import Plan
 
 runner = CliRunner()
 XSD = SHARED / "schemas" / "junit-10.xsd"

@@ -10,13 +10,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import base_record, merge, write_record
 from typer.testing import CliRunner
 
 from carework import cli
 from carework.cli import app
 from carework.formats import FORMATS
-
-from conftest import base_record, merge, write_record
 
 runner = CliRunner()
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, TODAY, generated_city
 
-import carework.parallel as parallel
-from carework.baseline import Baseline, Gap, compare, only_new
-from carework.config import Inputs
+import carework.checking.pool as parallel
+from carework.checking.baseline import Baseline, Gap, compare, only_new
+from carework.checking.config import Inputs
+from carework.checking.pipeline import Selection, run_check
+from carework.core.model import Status
 from carework.formats import FORMATS, FormatOptions
 from carework.formats.base import Format
-from carework.model import Status
-from carework.pipeline import Selection, run_check
 
 FORMAT_CASES = [("json", "zh", False), ("json", "en", False), ("text", "zh", False), ("text", "en", True)]
 

@@ -12,13 +12,12 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from conftest import SHARED, base_record, merge, write_record
 from typer.testing import CliRunner
 
 from carework.cli import app
 from carework.formats.sarif import artifact_location
-from carework.model import Plan
-
-from conftest import SHARED, base_record, merge, write_record
+from carework.rules.model import Plan
 
 runner = CliRunner()
 SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import BASE_RECORD, PLAN_FILE
 
-from carework import cli, pipeline
+from carework import cli
+from carework.checking import pipeline
 
 
 def boom(*args: object, **kwargs: object) -> None:
@@ -80,9 +81,9 @@ def test_usage_errors_are_not_internal_errors(repo: Path, monkeypatch: pytest.Mo
 # The same, as a person at a terminal sees it: a real process whose pipeline is broken on purpose.
 FAILING_CARWORK = (
     "import sys\n"
-    "import carework.pipeline\n"
+    "import carework.checking.pipeline\n"
     "def boom(*a, **k): raise RuntimeError('the engine fell over')\n"
-    "carework.pipeline.run_check = boom\n"
+    "carework.checking.pipeline.run_check = boom\n"
     "from carework.cli import main\n"
     "sys.argv = ['carework', *sys.argv[1:]]\n"
     "main()\n"

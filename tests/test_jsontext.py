@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carework.jsontext import dumps_indented
+from carework.formats.jsontext import dumps_indented
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
                     st.text(alphabet=st.characters(codec="utf-8"), max_size=8))

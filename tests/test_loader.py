@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from carework.loader import Limits, YamlError, decode, parse
+from carework.reading.loader import Limits, YamlError, decode, parse
 
 
 def test_values_and_positions_are_one_based() -> None:

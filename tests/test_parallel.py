@@ -10,13 +10,15 @@ from typing import Any
 import pytest
 from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
 
-import carework.parallel as parallel
-from carework.config import Inputs
-from carework.engine import evaluate_school, evaluate_targets, waiver_index
-from carework.model import CheckRun, Plan, Status
-from carework.pipeline import run_check
-from carework.records import load_school, unique_codes
-from carework.validate import Context
+import carework.checking.pool as parallel
+from carework.checking.config import Inputs
+from carework.checking.pipeline import run_check
+from carework.checking.run import CheckRun
+from carework.core.model import Status
+from carework.rules.engine import evaluate_school, evaluate_targets, waiver_index
+from carework.rules.model import Plan
+from carework.schema.records import load_school, unique_codes
+from carework.schema.validate import Context
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -78,7 +80,7 @@ def test_outcomes_give_what_the_engine_gives_on_whole_records(city: Path, waiver
     loaded = [s for p in sorted(city.rglob("*.yaml")) if (s := load_school(p, ctx, [city])[0]) is not None]
     schools, _ = unique_codes(loaded)
     schools.sort(key=lambda s: (s.district, s.code))
-    from carework.waivers import load_waivers
+    from carework.rules.waivers import load_waivers
 
     index, _ = waiver_index(plan, load_waivers(waivers)[0], {s.code for s in schools}, AS_OF)
     expected = [r for s in schools for r in evaluate_school(plan, s, AS_OF, index)]

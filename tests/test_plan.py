@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from carework.plan import PlanError, load_plan
-
 from conftest import PLAN_FILE, SHARED
+
+from carework.rules.plan import PlanError, load_plan
 
 HEAD = """\
 plan:

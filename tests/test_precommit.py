@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, base_record, merge, write_record
 
 pytestmark = pytest.mark.slow

@@ -23,18 +23,20 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from carework import cli
-from carework.config import Inputs
-from carework.engine import evaluate_school, evaluate_targets
-from carework.expr import DATE, Env, ExprError, compile_expr, record_env
-from carework.fieldtypes import Field, Integer, Number, Record
-from carework.loader import YamlError, decode, parse
-from carework.model import Plan, Status
-from carework.pipeline import run_check
-from carework.plan import PlanError, load_plan
-from carework.problems import Problem
-from carework.record_schema import SCHOOL
-from carework.records import display_path, load_school
-from carework.validate import Context, validate
+from carework.checking.config import Inputs
+from carework.checking.pipeline import run_check
+from carework.core.model import Status
+from carework.core.paths import display_path
+from carework.core.problems import Problem
+from carework.reading.loader import YamlError, decode, parse
+from carework.rules.engine import evaluate_school, evaluate_targets
+from carework.rules.expr import DATE, Env, ExprError, compile_expr, record_env
+from carework.rules.model import Plan
+from carework.rules.plan import PlanError, load_plan
+from carework.schema.fieldtypes import Field, Integer, Number, Record
+from carework.schema.records import load_school
+from carework.schema.school import SCHOOL
+from carework.schema.validate import Context, validate
 
 BASE_TEXT = BASE_RECORD.read_text(encoding="utf-8")
 BASE = yaml.safe_load(BASE_TEXT)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
+from conftest import ROOT
 from typer.testing import CliRunner
 
 from carework.cli import app
-
-from conftest import ROOT
 
 
 def test_readme_check_excerpt_is_current(monkeypatch) -> None:  # type: ignore[no-untyped-def]

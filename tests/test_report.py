@@ -14,8 +14,8 @@ import yaml
 from conftest import base_record, merge, write_record
 from report_support import AS_OF, FIXTURE, check_markdown, fixture_repo, invoke, tree
 
-from carework.config import Inputs
-from carework.pipeline import run_check
+from carework.checking.config import Inputs
+from carework.checking.pipeline import run_check
 from carework.report.context import ContextBuilder, counts, total
 from carework.report.markdown import escape_md, mermaid_label
 

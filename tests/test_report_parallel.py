@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
 
-from carework.config import Inputs
-from carework.pipeline import run_check
+from carework.checking.config import Inputs
+from carework.checking.pipeline import run_check
 from carework.report import Page, Scope, TemplateProblem, make_renderer, pages, render_pages
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from report_support import AS_OF, fixture_repo, invoke, tree
 
-from carework import atomic
+from carework.core import atomic
 from carework.report import write
 from carework.report.paths import paths_for, safe_stem
 from carework.report.write import MANIFEST, WriteError, digest, read_manifest, safe_relative, write_reports

@@ -30,9 +30,10 @@ import pytest
 import yaml
 from conftest import AS_OF, base_record, merge, school_from
 
-from carework.engine import evaluate_school
-from carework.model import Plan, Result, Waiver
-from carework.problems import Location
+from carework.core.model import Result, Waiver
+from carework.core.problems import Location
+from carework.rules.engine import evaluate_school
+from carework.rules.model import Plan
 
 CASES_DIR = Path(__file__).resolve().parent / "rules" / "cases"
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carework.config import Inputs
-from carework.model import Plan, Status
-from carework.pipeline import run_check
-from carework.record_schema import SCHOOL_KINDS
-
 from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
+
+from carework.checking.config import Inputs
+from carework.checking.pipeline import run_check
+from carework.core.model import Status
+from carework.rules.model import Plan
+from carework.schema.school import SCHOOL_KINDS
 
 SCHOOLS = ROOT / "data" / "schools"
 TEMPLATE = ROOT / "templates" / "record-template.yaml"

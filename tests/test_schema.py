@@ -12,13 +12,12 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from conftest import ROOT, base_record
 from typer.testing import CliRunner
 
 from carework.cli import app
-from carework.json_schema import schema_text
-from carework.model import Plan
-
-from conftest import ROOT, base_record
+from carework.rules.model import Plan
+from carework.schema.json_schema import schema_text
 
 runner = CliRunner()
 SCHEMA_FILE = ROOT / "schema" / "school.schema.json"
@@ -106,8 +105,8 @@ def test_chinese_descriptions_and_enums() -> None:
 ])
 def test_the_schema_agrees_with_the_validator(validator: jsonschema.Draft7Validator, tmp_path: Path, plan: Plan,
                                               patch: dict[str, Any], accepted: bool) -> None:
-    from carework.records import load_school
-    from carework.validate import Context
+    from carework.schema.records import load_school
+    from carework.schema.validate import Context
 
     record = {**base_record(), **patch}
     path = tmp_path / "BASE-001.yaml"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from carework.loader import parse
-from carework.record_schema import SCHOOL
-from carework.validate import Context, validate
+from carework.reading.loader import parse
+from carework.schema.school import SCHOOL
+from carework.schema.validate import Context, validate
 
 CTX = Context(vocabularies={"campaigns": ("读懂中国", "老少同声爱国情 同心奋进新征程")}, today=dt.date(2026, 11, 29),
               period=(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))

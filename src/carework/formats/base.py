@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from carework.model import CheckRun, Plan, Result, School
-from carework.problems import Lang
+from carework.checking.run import CheckRun
+from carework.core.model import Result, School
+from carework.core.problems import Lang
+from carework.rules.model import Plan
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ import io
 
 from rich.console import Console
 
+from carework.checking.run import CheckRun
+from carework.core.model import SEVERITY_LABELS, Result, Status
+from carework.core.problems import Location, Problem
 from carework.formats.base import Format
 from carework.formats.text import TextFormat
-from carework.model import SEVERITY_LABELS, CheckRun, Result, Status
-from carework.problems import Location, Problem
 
 #: A gap's severity as an annotation level; GitHub has no "advice", its "notice" is the same idea.
 LEVELS = {"error": "error", "warning": "warning", "advice": "notice"}

@@ -12,11 +12,13 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from carework import __version__
-from carework.checks import Label, Percent
+from carework.checking.run import CheckRun
+from carework.core.model import Result, School, Status, TargetResult
+from carework.core.problems import Problem
 from carework.formats.base import Format
-from carework.jsontext import dumps_indented
-from carework.model import CheckRun, Plan, Result, School, Status, TargetResult
-from carework.problems import Problem
+from carework.formats.jsontext import dumps_indented
+from carework.rules.checks import Label, Percent
+from carework.rules.model import Plan
 
 #: One result inside "results" (two levels deep); the values are JSON text already.
 _RESULT = ('    {\n      "school": %s,\n      "rule": %s,\n      "status": "%s",\n      "severity": "%s",\n'

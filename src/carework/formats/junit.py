@@ -14,10 +14,11 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from carework import __version__
+from carework.checking.run import CheckRun
+from carework.core.i18n import percent
+from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, Result, School, Status, TargetResult
+from carework.core.problems import Problem
 from carework.formats.base import Format
-from carework.i18n import percent
-from carework.model import SEVERITY_LABELS, STATUS_LABELS, CheckRun, Result, School, Status, TargetResult
-from carework.problems import Problem
 
 
 class JunitFormat(Format):

@@ -6,8 +6,8 @@ hostile school name cannot break its tables either.
 
 from __future__ import annotations
 
+from carework.checking.run import CheckRun
 from carework.formats.base import Format
-from carework.model import CheckRun
 
 TEMPLATE = "check-summary.md.j2"
 

@@ -15,9 +15,11 @@ from typing import Any
 from urllib.parse import quote
 
 from carework import __version__
+from carework.checking.run import CheckRun
+from carework.core.model import Result, Status
+from carework.core.problems import Location, Problem
 from carework.formats.base import Format
-from carework.model import CheckRun, Result, Rule, Status
-from carework.problems import Location, Problem
+from carework.rules.model import Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "advice": "note"}

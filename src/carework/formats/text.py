@@ -15,12 +15,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from carework.checking.run import CheckRun
+from carework.checking.summary import Tally, by_section, gap_weight, tally
+from carework.core.i18n import percent, t
+from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, Result, School, Status
+from carework.core.problems import Problem
 from carework.formats.base import Format, FormatOptions
-from carework.i18n import percent, t
-from carework.model import SEVERITY_LABELS, STATUS_LABELS, CheckRun, Plan, Result, School, Status
-from carework.problems import Problem
-from carework.record_schema import SCHOOL_KINDS
-from carework.summary import Tally, by_section, gap_weight, tally
+from carework.rules.model import Plan
+from carework.schema.school import SCHOOL_KINDS
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "advice": "cyan"}
 STATUS_MARK = {Status.FAIL: "✗", Status.ERROR: "!", Status.WAIVED: "~", Status.NOT_APPLICABLE: "-", Status.PASS: "✓"}

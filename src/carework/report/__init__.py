@@ -12,8 +12,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from carework.model import CheckRun
-from carework.parallel import can_fork, default_jobs, forked_map
+from carework.checking.pool import can_fork, default_jobs, forked_map
+from carework.checking.run import CheckRun
 from carework.report.context import ContextBuilder
 from carework.report.paths import CITY, DISTRICTS_DIR, INDEX, SCHOOLS_DIR, paths_for
 from carework.report.render import Renderer, TemplateProblem, make_renderer

@@ -11,21 +11,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from carework.model import (
+from carework.checking.run import CheckRun
+from carework.checking.summary import Tally, gap_weight, gaps, tally
+from carework.core.model import (
     SEVERITIES,
     SEVERITY_LABELS,
     STATUS_LABELS,
     Bilingual,
-    CheckRun,
     Result,
-    Rule,
     School,
     Status,
     TargetResult,
 )
-from carework.problems import Problem
-from carework.record_schema import OWNERSHIP, QUALITY_STATUS, SCHOOL_KINDS
-from carework.summary import Tally, gap_weight, gaps, tally
+from carework.core.problems import Problem
+from carework.rules.model import Rule
+from carework.schema.school import OWNERSHIP, QUALITY_STATUS, SCHOOL_KINDS
 
 #: How many of the schools closest to a target are named, at least (more when more are needed).
 CLOSEST_SHOWN = 5

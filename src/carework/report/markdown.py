@@ -16,9 +16,9 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from carework.checks import Label
-from carework.model import Bilingual
-from carework.problems import Lang
+from carework.core.model import Bilingual
+from carework.core.problems import Lang
+from carework.rules.checks import Label
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")

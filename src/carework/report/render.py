@@ -22,13 +22,13 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from carework.i18n import percent, t
-from carework.problems import Lang
-from carework.records import display_path
+from carework.core.i18n import percent, t
+from carework.core.paths import display_path
+from carework.core.problems import Lang
+from carework.core.resources import templates_dir
 from carework.report.context import RECORDS
 from carework.report.markdown import escape_md, localize, mermaid_label, url_path
 from carework.report.paths import relative_link
-from carework.resources import templates_dir
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _BLANK_LINES = re.compile(r"\n{3,}")

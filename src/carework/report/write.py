@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from carework.atomic import atomic_write, new_file_mode, synced_temporary
-from carework.problems import BilingualError
+from carework.core.atomic import atomic_write, new_file_mode, synced_temporary
+from carework.core.problems import BilingualError
 
 MANIFEST = ".carework-manifest"
 _MANIFEST_HEAD = (

@@ -1,0 +1,125 @@
+"""Baselines: compare a run with an earlier `--format json` result, so CI judges only what a change did.
+
+A gap is known when the baseline already had it — failing, or waived — for the same school and rule; its message
+may have changed (one hearing instead of two), it is still the same gap. A pull request that makes a school lose a
+requirement adds a new gap and is caught; one that only edits a record with an old gap is not. Gaps of the
+baseline that are met now (or no longer apply, or are waived) are listed as resolved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from carework.checking.run import CheckRun
+from carework.core.model import Result, Status
+from carework.core.problems import BilingualError
+
+KNOWN_STATUSES = ("fail", "waived")
+
+
+class BaselineError(BilingualError):
+    """The baseline file cannot be used: missing, not JSON, or not a `carework check --format json` result."""
+
+
+@dataclass(frozen=True, order=True)
+class Gap:
+    """A gap as the baseline recorded it."""
+
+    school: str
+    rule: str
+    status: str
+    message: str = ""
+    file: str = ""
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Baseline:
+    file: str
+    plan: str | None
+    gaps: tuple[Gap, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    baseline: Baseline
+    #: Gaps the baseline did not have: the ones a change is answerable for.
+    new: tuple[Result, ...]
+    #: Gaps the baseline already had; left out of the run's output.
+    known: tuple[Result, ...]
+    #: Gaps of the baseline that are gone, among the schools and rules this run judged.
+    resolved: tuple[Gap, ...]
+
+
+def load_baseline(path: Path, shown_as: str) -> Baseline:
+    """Read an earlier JSON result; raises BaselineError saying what is wrong with it."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BaselineError(f"找不到基线文件 {shown_as}", f"baseline file {shown_as} not found") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BaselineError(f"基线文件 {shown_as} 不是有效的 JSON：{exc}", f"baseline file {shown_as} is not valid JSON: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("results"), list):
+        raise BaselineError(f"基线文件 {shown_as} 不是 carework check --format json 的输出（缺少 results 列表）",
+                            f"baseline file {shown_as} is not the output of carework check --format json (no results list)")
+    gaps = []
+    for i, item in enumerate(doc["results"]):
+        if not _is_result(item):
+            raise BaselineError(f"基线文件 {shown_as} 的 results[{i}] 缺少 school、rule 或 status",
+                                f"results[{i}] of baseline file {shown_as} lacks school, rule or status")
+        if item["status"] in KNOWN_STATUSES:
+            line = item.get("line")
+            gaps.append(Gap(item["school"], item["rule"], item["status"], str(item.get("message") or ""),
+                            str(item.get("file") or ""), line if isinstance(line, int) else 1))
+    plan = doc.get("plan")
+    return Baseline(shown_as, plan if isinstance(plan, str) else None, tuple(sorted(gaps)))
+
+
+def _is_result(item: Any) -> bool:
+    return isinstance(item, dict) and all(isinstance(item.get(key), str) for key in ("school", "rule", "status"))
+
+
+def compare(run: CheckRun, baseline: Baseline) -> Comparison:
+    """Split the run's gaps into new and known, and find the baseline's gaps that are resolved."""
+    known_keys = {(g.school, g.rule) for g in baseline.gaps}
+    wanted = {(g.school, g.rule) for g in baseline.gaps if g.status == "fail"}
+    new: list[Result] = []
+    known: list[Result] = []
+    now: dict[tuple[str, str], Status] = {}
+    for r in run.results:  # one pass: a province's results are decoded as they are read
+        key = (r.school, r.rule)
+        if r.status == Status.FAIL:
+            (known if key in known_keys else new).append(r)
+        if key in wanted:
+            now[key] = r.status
+    settled = (Status.PASS, Status.NOT_APPLICABLE, Status.WAIVED)
+    resolved = tuple(g for g in baseline.gaps if g.status == "fail" and now.get((g.school, g.rule)) in settled)
+    return Comparison(baseline, tuple(new), tuple(known), resolved)
+
+
+def only_new(run: CheckRun, comparison: Comparison) -> CheckRun:
+    """The run as the formats should show it: the known gaps left out, everything else as it was."""
+    known = {(r.school, r.rule) for r in comparison.known}
+    return dataclasses.replace(run, results=run.results.where(lambda r: (r.school, r.rule) not in known))
+
+
+def describe(comparison: Comparison, plan_id: str, lang: str) -> str:
+    """A few lines for the terminal: how many gaps are new, how many were known, and each resolved one."""
+    c = comparison
+    lines = []
+    if c.baseline.plan and c.baseline.plan != plan_id:
+        lines.append(f"注意：基线来自计划 {c.baseline.plan}，本次检查用的是 {plan_id}" if lang == "zh"
+                     else f"note: the baseline comes from plan {c.baseline.plan}, this check uses {plan_id}")
+    if lang == "zh":
+        lines.append(f"与基线 {c.baseline.file} 相比：新增未达标 {len(c.new)} 项，原有未达标 {len(c.known)} 项（未列出），"
+                     f"已解决 {len(c.resolved)} 项")
+    else:
+        lines.append(f"Compared with the baseline {c.baseline.file}: {len(c.new)} new gap(s), {len(c.known)} known gap(s) "
+                     f"(not listed), {len(c.resolved)} resolved")
+    for gap in c.resolved:
+        lines.append(f"  ✓ {gap.school} {gap.rule} {gap.message}".rstrip())
+    return "\n".join(lines) + "\n"

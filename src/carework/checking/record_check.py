@@ -1,0 +1,149 @@
+"""Check one record file on its own: load, validate, evaluate every school rule, and the school's target facts.
+
+This is the unit of work the process pool hands out and the cache stores. A FileOutcome holds only what the rest of
+the run needs, in plain tuples: problems, one small tuple per rule result (what the plan and the school already say —
+rule, severity, file, the path a result points at — is left out and put back by `results`), the target facts and
+the school's identity. Never the parsed record or its YAML nodes: that keeps the transfer between processes and
+the cache cheap (about a fifth of a record's size, and as fast to unpickle). Waivers and the user's selection are
+applied afterwards by the pipeline, so one outcome serves every waiver file and every filter.
+
+The rule results are kept pickled and compressed, as one bytes object per file, until output asks for them: a run
+holds every school's outcome at once, and forty tuples a school would be millions of objects in a province
+(gigabytes, and a garbage collector scanning them), where one blob a school is about a kilobyte. Likewise the pieces
+of output written here for formats that write each school's results as one piece (`PieceWriter`, JSON's 12 KB a
+school) are kept compressed, about a tenth of their size, until they are written out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from carework.core.model import Result, School, Status, new_result
+from carework.core.paths import display_path
+from carework.core.problems import Location, Problem
+from carework.reading.loader import Document
+from carework.rules.engine import TargetFact, evaluate_school, school_scope, target_facts
+from carework.rules.model import Plan, Rule
+from carework.schema.records import load_school
+from carework.schema.validate import Context
+
+#: One rule's result on one school: (status, line, column, found, expected, message in Chinese, in English).
+CompactResult = tuple[str, int, int, Any, Any, str, str]
+#: (code, name, district, kind, ownership, quality, where the code is written, where the record starts).
+SchoolCard = tuple[str, str, str, str, str, Any, tuple[int, int] | None, tuple[int, int] | None]
+
+_STATUS = {s.value: s for s in Status}
+
+
+class PieceWriter(Protocol):
+    """An output format that writes each school's results as one piece of text depending on nothing else, so the
+    worker that checks a record can write it (in parallel) and the cache can keep it; the parent only joins pieces.
+
+    The checking stage owns this protocol; `formats.base.Format` implements it (JSON and text give a key)."""
+
+    def piece_key(self) -> str | None:
+        """The key the piece is kept under, naming all it depends on besides the results; None: no pieces."""
+
+    def piece(self, plan: Plan, school: School, results: list[Result]) -> str:
+        """One school's results as the format writes them."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every record of a run is checked against; the same for all of them."""
+
+    plan: Plan
+    ctx: Context
+    as_of: dt.date
+    roots: tuple[Path, ...]
+    #: Formats whose per-school pieces are written along with the results (see `PieceWriter`).
+    pieces: tuple[PieceWriter, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """Everything one record file contributes to a run."""
+
+    file: str
+    problems: tuple[Problem, ...]
+    #: The school's identity; None when the file holds no usable school.
+    card: SchoolCard | None = None
+    #: Every school rule's result, in plan order, judged without waivers: a tuple of CompactResult, pickled and
+    #: compressed with zlib.
+    packed: bytes = b""
+    #: The school's standing for each aggregate target, in plan order.
+    facts: tuple[TargetFact, ...] = ()
+    #: (PieceWriter.piece_key, the piece as UTF-8 compressed with zlib) for each format of `Job.pieces`.
+    written: tuple[tuple[str, bytes], ...] = ()
+
+    def school(self) -> School | None:
+        """The school as a run keeps it: identity, `quality` (which reports show) and where its code is written.
+
+        Keeping whole records would cost memory in proportion to the city; everything else a rule needs has
+        already been turned into results.
+        """
+        if self.card is None:
+            return None
+        code, name, district, kind, ownership, quality, code_mark, root_mark = self.card
+        marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
+        for path, mark in (((), root_mark), (("code",), code_mark)):
+            if mark is not None:
+                marks[path] = mark
+        return School(code=code, name=name, district=district, kind=kind, ownership=ownership, file=self.file,
+                      data={"quality": quality}, document=Document(self.file, None, marks), problems=list(self.problems),
+                      invalid=[])
+
+    def results(self, rules: Sequence[Rule]) -> list[Result]:
+        """The results as `engine.evaluate_school` gives them; `rules` are the plan's school rules, in order."""
+        if self.card is None:
+            return []
+        compact = self.compact()
+        if len(rules) != len(compact):
+            raise ValueError(f"{self.file}: {len(compact)} results for {len(rules)} rules")
+        code, file = self.card[0], self.file
+        return [new_result(code, rule.id, _STATUS[status], rule.severity, zh, en, Location(file, line, column, rule.anchor),
+                           found, expected)
+                for rule, (status, line, column, found, expected, zh, en) in zip(rules, compact, strict=True)]
+
+    def compact(self) -> tuple[CompactResult, ...]:
+        """The rule results as `check_file` judged them, in plan order."""
+        return pickle.loads(zlib.decompress(self.packed)) if self.packed else ()
+
+    def statuses(self) -> list[Status]:
+        """The status of each rule result, in plan order."""
+        return [_STATUS[compact[0]] for compact in self.compact()]
+
+    def piece(self, key: str) -> str | None:
+        """The piece a format wrote of these results under `key`, if it was written."""
+        for written, data in self.written:
+            if written == key:
+                return zlib.decompress(data).decode("utf-8")
+        return None
+
+
+def school_rules(plan: Plan) -> tuple[Rule, ...]:
+    """The rules checked on each school, in the order their results come."""
+    return tuple(rule for rule in plan.rules if rule.scope == "school")
+
+
+def check_file(path: Path, job: Job, raw: bytes | None = None) -> FileOutcome:
+    """Load, validate and evaluate one record file; `raw` is its bytes when the caller has read them already."""
+    school, problems = load_school(path, job.ctx, list(job.roots), raw=raw)
+    if school is None:
+        return FileOutcome(display_path(path), tuple(problems))
+    scope = school_scope(job.plan, school, job.as_of)
+    results = evaluate_school(job.plan, school, job.as_of, {}, scope)
+    compact = tuple((r.status.value, r.location.line, r.location.column, r.found, r.expected, r.message_zh, r.message_en)
+                    for r in results)
+    written = tuple((str(f.piece_key()), zlib.compress(f.piece(job.plan, school, results).encode("utf-8"), 1)) for f in job.pieces)
+    code, root = school.locate(("code",)), school.locate(())
+    card: SchoolCard = (school.code, school.name, school.district, school.kind, school.ownership,
+                        school.data.get("quality"), (code.line, code.column), (root.line, root.column))
+    packed = zlib.compress(pickle.dumps(compact, pickle.HIGHEST_PROTOCOL), 1)
+    return FileOutcome(school.file, tuple(problems), card, packed, target_facts(job.plan, school, scope), written)

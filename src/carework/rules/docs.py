@@ -1,0 +1,121 @@
+"""Generate docs/record.md (the record, field by field) and docs/rules.md (every rule with its source sentence).
+
+Both follow from the declarations, so they are generated, never edited by hand; a test checks they are current.
+Regenerate with `python -m carework.rules.docs`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from carework.core.model import SEVERITY_LABELS
+from carework.rules.model import Plan
+from carework.schema.fieldtypes import Choice, Date, Field, FieldType, Integer, ListOf, Number, Record, Text, type_name
+from carework.schema.school import SCHOOL
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _type_text(t: FieldType) -> str:
+    if isinstance(t, ListOf):
+        inner = t.item
+        return "list of records" if isinstance(inner, Record) else f"list of {_type_text(inner)}"
+    if isinstance(t, Choice):
+        return "one of: " + ", ".join(f"`{o.value}` {o.zh}" for o in t.options)
+    if isinstance(t, Text) and t.vocabulary:
+        return f"text, from the plan's `{t.vocabulary}` list"
+    if isinstance(t, (Integer, Number)) and t.minimum is not None:
+        return f"{type_name(t)} ≥ {t.minimum:g}"
+    if isinstance(t, Date) and t.event:
+        return "date (counted in the plan year)"
+    return type_name(t)
+
+
+def _rows(fields: tuple[Field, ...], prefix: str) -> list[str]:
+    rows: list[str] = []
+    nested: list[tuple[str, Record]] = []
+    for f in fields:
+        path = f"{prefix}{f.name}"
+        suffix = "[]" if isinstance(f.type, ListOf) else ""
+        note = f" — {f.note_zh}" if f.note_zh else ""
+        rows.append(f"| `{path}{suffix}` | {_cell(_type_text(f.type))} | {'yes' if f.required else ''} | "
+                    f"{_cell(f.zh + note)} | {_cell(f.en)} |")
+        inner = f.type.item if isinstance(f.type, ListOf) else f.type
+        if isinstance(inner, Record):
+            nested.append((f"{path}{suffix}.", inner))
+    for sub_prefix, record in nested:
+        rows.extend(_rows(record.fields, sub_prefix))
+    return rows
+
+
+def record_markdown() -> str:
+    lines = [
+        "# The school record",
+        "",
+        "<!-- Generated from src/carework/schema/school.py by `python -m carework.rules.docs`; do not edit. -->",
+        "",
+        "One YAML file per school in `data/schools/`, named after its `code` (`TN-PS-001.yaml`). Keys are English;",
+        "values are mostly Chinese. Start from the commented template `templates/record-template.yaml`, whose",
+        "comments explain every field in Chinese. Leave out what you do not know: a missing list is empty, a missing",
+        "value is unknown (and a rule that needs it reports a gap). Dates are written `2024-03-15`. For a choice the",
+        "English value or its Chinese label may be written (`kind: primary` or `kind: 小学`).",
+        "",
+        "`[]` marks a list; `a[].b` is the field `b` of each item of list `a`.",
+        "",
+        "| field | type | required | 中文说明 | meaning |",
+        "| --- | --- | --- | --- | --- |",
+        *_rows(SCHOOL.fields, ""),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def rules_markdown(plan: Plan) -> str:
+    lines = [
+        f"# The rules of {plan.title.en} ({plan.title.zh})",
+        "",
+        "<!-- Generated from data/plans/2024.yaml by `python -m carework.rules.docs`; do not edit. -->",
+        "",
+        "Every requirement of the text, with the Chinese sentence it implements. `bureau` rows are duties of the",
+        "education bureau that no school record can show: they are listed so the trace from text to rules is",
+        "complete, and never checked per school. `carework explain ID` shows one rule whole.",
+        "",
+    ]
+    for section in plan.sections:
+        lines += [f"## {section.number}. {section.title.zh}", "", f"*{section.title.en}*", "",
+                  "| id | severity | requirement | source | reading |", "| --- | --- | --- | --- | --- |"]
+        for rule in (r for r in plan.rules if r.section == section.number):
+            severity = f"{rule.severity} ({SEVERITY_LABELS[rule.severity][0]})" if rule.scope == "school" else "bureau"
+            reading = rule.reading.zh if rule.reading else ""
+            lines.append(f"| {rule.id} | {severity} | {_cell(rule.title.zh)}<br>{_cell(rule.title.en)} | "
+                         f"“{_cell(rule.source)}” | {_cell(reading)} |")
+        for target in (t for t in plan.targets if t.section == section.number):
+            lines.append(f"| {target.id} | aggregate target {target.target:.0%} | {_cell(target.title.zh)}<br>"
+                         f"{_cell(target.title.en)} | “{_cell(target.source)}” | |")
+        lines.append("")
+    settings = ["## Settings", "", "| name | value | meaning | basis |", "| --- | --- | --- | --- |"]
+    settings += [f"| `{s.name}` | {s.value:g} | {_cell(s.title.zh)} | {s.basis} |" for s in plan.settings.values()]
+    return "\n".join(lines + settings) + "\n"
+
+
+def generated(root: Path, plan: Plan) -> dict[Path, str]:
+    """Every generated document, by the path it belongs at under `root`."""
+    return {root / "docs" / "record.md": record_markdown(), root / "docs" / "rules.md": rules_markdown(plan)}
+
+
+def main() -> None:
+    from carework.rules.plan import load_plan
+
+    root = Path.cwd()
+    plan = load_plan(root / "data" / "plans" / "2024.yaml")
+    for path, text in generated(root, plan).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        sys.stdout.write(f"wrote {path.relative_to(root)}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+"""Evaluate the plan: every applicable rule on every school, and every aggregate target over all of them.
+
+Pure: no I/O and no clock; "this year" and deadlines are judged against the as-of date it is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any, NamedTuple
+
+from carework.core.model import Result, School, Status, TargetResult, Waiver, new_result
+from carework.core.problems import Location, Problem
+from carework.rules.checks import Label, Percent
+from carework.rules.model import Applicability, Plan, Rule, Target
+from carework.rules.waivers import active
+from carework.schema.fieldtypes import Choice
+from carework.schema.school import OWNERSHIP, SCHOOL_KINDS
+
+
+def school_scope(plan: Plan, school: School, as_of: dt.date) -> dict[str, Any]:
+    """The names a school's checks read: its record, the plan's variables, and each definition computed once."""
+    scope: dict[str, Any] = dict(school.data)
+    scope.update(year=plan.year, as_of=as_of, period_start=plan.period[0], period_end=plan.period[1],
+                 settings={name: s.value for name, s in plan.settings.items()})
+    for name, typed in plan.definitions:
+        scope[name] = typed.fn(scope, None)
+    return scope
+
+
+def evaluate_school(plan: Plan, school: School, as_of: dt.date, waivers: dict[tuple[str, str], Waiver],
+                    scope: dict[str, Any] | None = None) -> list[Result]:
+    """All of one school's results, in plan order; `scope` is the school's, when the caller already computed it."""
+    scope = school_scope(plan, school, as_of) if scope is None else scope
+    # Rules pointing at the same field share its location, looked up once.
+    located: dict[tuple[str, ...], Location] = {}
+    out = []
+    for rule in plan.rules:
+        if rule.scope == "school":
+            where = located.get(rule.anchor)
+            if where is None:
+                where = located[rule.anchor] = school.locate(rule.anchor)
+            out.append(_evaluate_rule(rule, school, scope, waivers, as_of, where))
+    return out
+
+
+def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], waivers: dict[tuple[str, str], Waiver],
+                   as_of: dt.date, where: Location) -> Result:
+    # A rule whose applicability rests on a broken field (an invalid `kind`, say) cannot be judged either way.
+    broken = _broken_fields(_applicability_fields(rule.applies), school) if school.invalid else None
+    if broken:
+        return _result(school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
+                       f"{broken} is invalid in the record; this requirement cannot be judged", where)
+    outside = _not_applicable(rule.applies, school, scope)
+    if outside:
+        return _result(school, rule, Status.NOT_APPLICABLE, outside[0], outside[1], where)
+    broken = _broken_fields(rule.fields, school) if school.invalid else None
+    if broken:
+        return _result(school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
+                       f"{broken} is invalid in the record; this requirement cannot be judged", where)
+    assert rule.check is not None
+    try:
+        outcome = rule.check.evaluate(scope)
+    except Exception as exc:  # a value the type checker could not foresee; one rule, not the whole run
+        return _result(school, rule, Status.ERROR, f"无法判断此项：{type(exc).__name__}",
+                       f"this requirement could not be evaluated: {type(exc).__name__}", where)
+    if outcome.vacuous:
+        return _result(school, rule, Status.NOT_APPLICABLE, "没有需要检查的对象", "nothing to check", where)
+    found, expected = outcome.found, outcome.expected
+    if outcome.passed:
+        return _made(school, rule, _PASS, "", "", where, found, expected)
+    values = {**(outcome.values or {}), "year": scope["year"], "school": school.name}
+    zh, en = _format(rule.message.zh, values, "zh"), _format(rule.message.en or rule.message.zh, values, "en")
+    waiver = waivers.get((rule.id, school.code))
+    if waiver and active(waiver, as_of):
+        return _made(school, rule, Status.WAIVED, zh, en, where, found, expected, waiver)
+    return _made(school, rule, _FAIL, zh, en, where, found, expected)
+
+
+def _result(school: School, rule: Rule, status: Status, zh: str, en: str, where: Location) -> Result:
+    return _made(school, rule, status, zh, en, where)
+
+
+_PASS, _FAIL = Status.PASS, Status.FAIL  # looking a member up on its enum is slow (~0.5 us on Python 3.11)
+
+
+def _made(school: School, rule: Rule, status: Status, zh: str, en: str, where: Location, found: Any = None,
+          expected: Any = None, waiver: Waiver | None = None) -> Result:
+    return new_result(school.code, rule.id, status, rule.severity, zh, en, where, found, expected, waiver)
+
+
+def _not_applicable(applies: Applicability, school: School, scope: dict[str, Any]) -> tuple[str, str] | None:
+    if applies.kinds and school.kind not in applies.kinds:
+        return (f"只适用于{_labels(SCHOOL_KINDS, applies.kinds, 'zh')}", f"applies only to {_labels(SCHOOL_KINDS, applies.kinds, 'en')}")
+    if applies.ownership and school.ownership not in applies.ownership:
+        return (f"只适用于{_labels(OWNERSHIP, applies.ownership, 'zh')}学校", f"applies only to {_labels(OWNERSHIP, applies.ownership, 'en')} schools")
+    if applies.batches and (school.data.get("quality") or {}).get("batch") not in applies.batches:
+        listed = "、".join(f"第{b}批" for b in applies.batches)
+        return (f"只适用于列入优质化建设{listed}的学校", f"applies only to schools in quality-construction batch {', '.join(map(str, applies.batches))}")
+    if applies.when and not applies.when.fn(scope, None):
+        return (f"不满足适用条件：{applies.when_text}", f"the condition for this requirement does not hold: {applies.when_text}")
+    return None
+
+
+def _labels(choice: Choice, values: tuple[str, ...], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(choice.label(v, lang) for v in values)
+
+
+def _applicability_fields(applies: Applicability) -> frozenset[tuple[str, ...]]:
+    fields: set[tuple[str, ...]] = set(applies.when.fields) if applies.when else set()
+    if applies.kinds:
+        fields.add(("kind",))
+    if applies.ownership:
+        fields.add(("ownership",))
+    if applies.batches:
+        fields.add(("quality", "batch"))
+    return frozenset(fields)
+
+
+def _broken_fields(fields: frozenset[tuple[str, ...]], school: School) -> str | None:
+    """The first invalid path that is, or contains, a field read; an invalid field inside a list item that is
+    only counted (never read) does not make the count wrong. `a.b.*` means everything under a.b is read."""
+    for bad in school.invalid:
+        for used in fields:
+            whole = used[-1:] == ("*",)
+            if used[: len(bad)] == bad or (whole and bad[: len(used) - 1] == used[:-1]):
+                return ".".join(bad) or "整个记录"
+    return None
+
+
+def _format(template: str, values: dict[str, Any], lang: str) -> str:
+    return template.format_map({k: _show(v, lang) for k, v in values.items()})
+
+
+def _show(value: Any, lang: str) -> str:
+    """A value as a message shows it: labels in the message's language, shares as percentages."""
+    if type(value) is str:  # the commonest, first
+        return value
+    if isinstance(value, Label):
+        return value.get(lang)
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, Percent):
+        return f"{value.value:.0%}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if value is None:
+        return "未填" if lang == "zh" else "not recorded"
+    if isinstance(value, list):
+        known = [_show(v, lang) for v in value if v is not None]
+        return ("、" if lang == "zh" else ", ").join(known) if known else _show(None, lang)
+    return str(value)
+
+
+def waive(results: Iterable[Result], waivers: dict[tuple[str, str], Waiver], as_of: dt.date) -> list[Result]:
+    """Results judged without waivers, with each gap an active waiver covers turned into a waived result.
+
+    The same outcome `evaluate_school` gives when handed the waivers, so a school's results can be computed (and
+    cached) once and the waiver file applied afterwards.
+    """
+    out = []
+    for result in results:
+        waiver = waiver_of(result.rule, result.school, result.status, waivers, as_of)
+        out.append(replace(result, status=Status.WAIVED, waiver=waiver) if waiver else result)
+    return out
+
+
+def waiver_of(rule: str, school: str, status: Status, waivers: dict[tuple[str, str], Waiver],
+              as_of: dt.date) -> Waiver | None:
+    """The waiver that makes this result waived: an active one, of a gap."""
+    waiver = waivers.get((rule, school)) if status == Status.FAIL else None
+    return waiver if waiver and active(waiver, as_of) else None
+
+
+def waiver_index(plan: Plan, waivers: list[Waiver], codes: set[str],
+                 as_of: dt.date) -> tuple[dict[tuple[str, str], Waiver], list[tuple[Waiver, Problem]]]:
+    """Waivers keyed by (rule, school); unknown rules or schools and expired waivers are reported with their waiver."""
+    index: dict[tuple[str, str], Waiver] = {}
+    notes: list[tuple[Waiver, Problem]] = []
+    rule_ids = {r.id for r in plan.rules}
+    for w in waivers:
+        if w.rule not in rule_ids:
+            notes.append((w, Problem(w.location, "waiver-unknown-rule", f"豁免中的规则 {w.rule} 不在计划中",
+                                 f"waived rule {w.rule} is not in the plan", "核对规则编号（carework rules）", "check the id (carework rules)", "warning")))
+            continue
+        if w.school not in codes:
+            notes.append((w, Problem(w.location, "waiver-unknown-school", f"豁免中的学校 {w.school} 没有记录",
+                                 f"waived school {w.school} has no record", "核对学校代码", "check the school code", "warning")))
+        if not active(w, as_of):
+            notes.append((w, Problem(w.location, "waiver-expired", f"{w.school} 对 {w.rule} 的豁免已于 {w.expires} 到期，不再生效",
+                                 f"the waiver of {w.rule} for {w.school} expired on {w.expires} and no longer applies",
+                                 "整改到位，或重新报批并更新有效期", "close the gap, or have it approved again with a new date", "warning")))
+        index[(w.rule, w.school)] = w
+    return index, notes
+
+
+class TargetFact(NamedTuple):
+    """One school's standing for one aggregate target: all the aggregate needs, without the record."""
+
+    member: bool
+    counted: bool = False
+    #: The plan's progress keys (sortable) when the school is a member that does not count yet.
+    progress: tuple[Any, ...] = ()
+
+
+def target_facts(plan: Plan, school: School, scope: dict[str, Any]) -> tuple[TargetFact, ...]:
+    """The school's fact for each of the plan's targets, in plan order."""
+    facts = []
+    for target in plan.targets:
+        if _not_applicable(target.population, school, scope) is not None:
+            facts.append(TargetFact(False))
+        elif target.counts.fn(scope, None):
+            facts.append(TargetFact(True, True))
+        else:
+            facts.append(TargetFact(True, False, tuple(_sortable(p.fn(scope, None)) for p in target.progress)))
+    return tuple(facts)
+
+
+def evaluate_targets(plan: Plan, schools: list[School], as_of: dt.date) -> list[TargetResult]:
+    """Every aggregate target, for the city and for each district, in plan then district order."""
+    return aggregate_targets(plan, [(s, target_facts(plan, s, school_scope(plan, s, as_of))) for s in schools])
+
+
+def aggregate_targets(plan: Plan, schools: list[tuple[School, tuple[TargetFact, ...]]]) -> list[TargetResult]:
+    """The targets from each school's facts (see `target_facts`), for the city and each district."""
+    out: list[TargetResult] = []
+    for i, target in enumerate(plan.targets):
+        members = [(school, facts[i]) for school, facts in schools if facts[i].member]
+        groups: list[tuple[str, str | None, list[tuple[School, TargetFact]]]] = []
+        if "city" in target.levels:
+            groups.append(("city", None, members))
+        if "district" in target.levels:
+            for name in sorted({s.district for s, _ in members}):
+                groups.append(("district", name, [m for m in members if m[0].district == name]))
+        for level, district, group in groups:
+            out.append(_target_result(target, level, district, group))
+    return out
+
+
+def _target_result(target: Target, level: str, district: str | None,
+                   group: list[tuple[School, TargetFact]]) -> TargetResult:
+    outside = [(s, fact) for s, fact in group if not fact.counted]
+    den, num = len(group), len(group) - len(outside)
+    value = num / den if den else None
+    status = "no_data"
+    if value is not None:
+        status = next((b.status for b in target.bands if value >= b.at_least - 1e-12), target.bands[-1].status)
+    needed = max(0, math.ceil(target.target * den - 1e-9) - num)
+    closest = tuple(s.code for s, _ in sorted(outside, key=lambda m: m[1].progress + (m[0].code,)))
+    ident = target.id if district is None else f"{target.id}@{district}"
+    return TargetResult(ident, target.id, level, district, num, den, value, target.target, status, needed, closest)
+
+
+def _sortable(value: Any) -> Any:
+    """Sort keys ascending: the plan's progress expressions are written so that smaller is closer."""
+    return (1, 0) if value is None else (0, value)

@@ -1,0 +1,124 @@
+"""The plan as the rules wing holds it: sections, settings, rules with their compiled checks, and targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from carework.core.model import Bilingual, Scope, Severity
+
+if TYPE_CHECKING:
+    from carework.rules.checks import Check
+    from carework.rules.expr import Typed
+
+
+@dataclass(frozen=True)
+class Section:
+    number: int
+    title: Bilingual
+    short: Bilingual
+
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A threshold borrowed from practice or read from the text, kept in the plan so a bureau can change it."""
+
+    name: str
+    value: float | int
+    title: Bilingual
+    basis: Literal["text", "practice", "reading"]
+
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """Which schools a rule or target is about; None means no restriction."""
+
+    kinds: tuple[str, ...] | None = None
+    ownership: tuple[str, ...] | None = None
+    batches: tuple[int, ...] | None = None
+    when: "Typed | None" = None
+    when_text: str = ""
+
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    section: int
+    title: Bilingual
+    source: str
+    scope: Scope
+    severity: Severity
+    applies: Applicability
+    check: "Check | None"
+    message: Bilingual
+    remedy: Bilingual
+    reading: Bilingual | None
+    line: int
+    #: The record field a finding points at (its line in the school's file).
+    anchor: tuple[str, ...] = ()
+    #: Every record field the rule reads, to tell a gap from a broken record.
+    fields: frozenset[tuple[str, ...]] = frozenset()
+    check_text: dict[str, Any] = field(default_factory=dict)
+
+
+
+@dataclass(frozen=True)
+class Band:
+    status: str
+    at_least: float
+    title: Bilingual
+
+
+
+@dataclass(frozen=True)
+class Target:
+    """An aggregate target over all schools, e.g. close to 60% certified by year end."""
+
+    id: str
+    section: int
+    title: Bilingual
+    source: str
+    population: Applicability
+    counts: "Typed"
+    counts_text: str
+    target: float
+    bands: tuple[Band, ...]
+    levels: tuple[str, ...]
+    due: dt.date
+    progress: tuple["Typed", ...]
+    line: int
+
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    title: Bilingual
+    issuer: Bilingual
+    year: int
+    period: tuple[dt.date, dt.date]
+    sections: tuple[Section, ...]
+    settings: dict[str, Setting]
+    vocabularies: dict[str, tuple[str, ...]]
+    definitions: tuple[tuple[str, "Typed"], ...]
+    rules: tuple[Rule, ...]
+    targets: tuple[Target, ...]
+    file: str
+    digest: str
+
+    def rule(self, rule_id: str) -> Rule | None:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        return None
+
+    def section(self, number: int) -> Section | None:
+        for section in self.sections:
+            if section.number == number:
+                return section
+        return None
+
