@@ -22,6 +22,7 @@ from carework.core.paths import display_path
 from carework.core.resources import default_plan
 from carework.reading.discover import discover
 from carework.reading.fastload import load_record
+from carework.reading.source import read_source
 from carework.rules.engine import evaluate_school, school_scope
 from carework.rules.plan import load_plan
 from carework.schema.records import load_school
@@ -48,9 +49,9 @@ def main() -> None:
 
     raw = stage("read bytes", lambda: [p.read_bytes() for p in files])
     stage("yaml-rs alone", lambda: [yaml_rs.loads(r.decode()) for r in raw])
-    docs = stage("reader (values + positions)", lambda: [load_record(p, display_path(p)) for p in files])
+    docs = stage("reader (values + positions)", lambda: [load_record(read_source(p)) for p in files])
     stage("validation", lambda: [validate(d, SCHOOL, ctx) for d in docs])
-    schools = stage("reader + validation", lambda: [load_school(p, ctx, [folder])[0] for p in files])
+    schools = stage("reader + validation", lambda: [load_school(read_source(p, [folder]), ctx)[0] for p in files])
 
     def rules() -> None:
         for school in schools:
@@ -59,7 +60,7 @@ def main() -> None:
 
     stage("rules", rules)
     job = Job(plan, ctx, AS_OF, (folder,))
-    stage("check_file (all of it)", lambda: [check_file(p, job) for p in files])
+    stage("check_file (all of it)", lambda: [check_file(read_source(p, [folder]), job) for p in files])
     print(f"{len(files)} records from {folder}, CPU ms per record:")
     for name, seconds in stages:
         print(f"  {name:28s} {seconds * 1000 / len(files):7.3f}")

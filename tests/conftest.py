@@ -12,6 +12,7 @@ import yaml
 
 from carework.checking.config import Inputs
 from carework.core.model import School
+from carework.reading.source import read_source
 from carework.rules.model import Plan
 from carework.rules.plan import load_plan
 from carework.schema.records import load_school
@@ -72,7 +73,7 @@ def school_from(plan: Plan, folder: Path, data: dict[str, Any], allow_errors: bo
     """Load `data` as a record; with `allow_errors` the record may have data errors (its school must still load)."""
     path = write_record(folder, data)
     ctx = Context(vocabularies=plan.vocabularies, today=TODAY, period=plan.period)
-    school, problems = load_school(path, ctx, [folder])
+    school, problems = load_school(read_source(path, [folder]), ctx)
     errors = [p for p in problems if p.level == "error"]
     assert school is not None, [f"{p.location.line}: {p.message_en}" for p in problems]
     assert allow_errors or not errors, [f"{p.location.line}: {p.message_en}" for p in problems]

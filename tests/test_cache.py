@@ -1,14 +1,18 @@
 """The per-record cache: what each input invalidates, and that a cached run is the same run.
 
-Hits and misses are counted by spying on `check_file` (one process), never by timing.
+Hits and misses are counted by spying on `check_file` (one process), never by timing. An entry holds data, never
+code: whatever is found where an entry should be — torn, of another version, planted, a FIFO — is a miss.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
 import shutil
+import stat
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +21,10 @@ from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
 
 import carework.checking.cache as cache_module
 import carework.checking.pool as parallel
+from carework.checking.cache import FORMAT, Cache
 from carework.checking.config import Inputs
 from carework.checking.pipeline import run_check
+from carework.checking.record_check import FileOutcome
 from carework.checking.run import CheckRun
 from carework.core.model import Status
 
@@ -35,9 +41,9 @@ class Counter:
         self.paths: list[Path] = []
         original = parallel.check_file
 
-        def counting(path: Path, job: Any, *raw: Any) -> Any:
-            self.paths.append(path)
-            return original(path, job, *raw)
+        def counting(source: Any, job: Any) -> Any:
+            self.paths.append(source.path)
+            return original(source, job)
 
         monkeypatch.setattr(parallel, "check_file", counting)
 
@@ -140,28 +146,108 @@ def test_the_as_of_date_is_part_of_the_key(setup: tuple[Path, Path, Path, Counte
     assert flat(earlier) == flat(check(schools, plan, waivers, None, as_of=dt.date(2024, 6, 30)))
 
 
-def test_a_torn_entry_is_a_miss(setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
+def entries(cache: Path) -> list[Path]:
+    return sorted(cache.rglob("*.json"))
+
+
+class Planted:
+    """A pickle that would create `marker` if anything unpickled it."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Path.touch, (self.marker,))
+
+
+def spoil(entry: Path, kind: str, tmp_path: Path) -> None:
+    """Put something that is not a valid entry of this version where `entry` is."""
+    data = entry.read_bytes()
+    entry.unlink()
+    if kind == "fifo":
+        os.mkfifo(entry, 0o600)
+    elif kind == "folder":
+        entry.mkdir()
+    elif kind == "link":
+        (tmp_path / "elsewhere.json").write_bytes(data)
+        entry.symlink_to(tmp_path / "elsewhere.json")
+    else:
+        entry.write_bytes({
+            "empty": b"",
+            "torn": data[:len(data) // 2],
+            "no-format-line": data[len(FORMAT):],
+            "another-version": data.replace(FORMAT, b"carework-cache 0\n", 1),
+            "not-json": FORMAT + b"\x80\x81 not json",
+            "wrong-shape": FORMAT + b'{"t":[1,2,3]}',
+            "unknown-tag": FORMAT + data[len(FORMAT):].replace(b'{"t":', b'{"x":', 1),
+            "bad-packed": FORMAT + data[len(FORMAT):].replace(b'{"b":"', b'{"b":"AAAA', 1),
+            "too-large": data + b" " * cache_module.MAX_ENTRY,
+            "pickle": pickle.dumps(Planted(tmp_path / "pwned")),
+            "pickle-after-format-line": FORMAT + pickle.dumps(Planted(tmp_path / "pwned")),
+        }[kind])
+
+
+@pytest.mark.parametrize("kind", ["empty", "torn", "no-format-line", "another-version", "not-json", "wrong-shape",
+                                  "unknown-tag", "bad-packed", "too-large", "pickle", "pickle-after-format-line",
+                                  "fifo", "folder", "link"])
+def test_every_malformed_entry_is_a_miss_and_runs_nothing(
+        setup: tuple[Path, Path, Path, Counter], tmp_path: Path, kind: str) -> None:
     schools, plan, waivers, counter = setup
     cold = check(schools, plan, waivers, tmp_path / "cache")
     counter.take()
-    entries = sorted((tmp_path / "cache").rglob("*.pickle"))
-    assert len(entries) == RECORDS
-    entries[0].write_bytes(entries[0].read_bytes()[:40])
-    entries[1].write_bytes(b"not a pickle")
-    assert flat(check(schools, plan, waivers, tmp_path / "cache")) == flat(cold)
-    assert counter.take() == 2
-    assert flat(check(schools, plan, waivers, tmp_path / "cache")) == flat(cold)
-    assert counter.take() == 0, "the two entries were written again"
+    spoil(entries(tmp_path / "cache")[0], kind, tmp_path)
+    done: list[CheckRun] = []
+    worker = threading.Thread(target=lambda: done.append(check(schools, plan, waivers, tmp_path / "cache")), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert done, "reading the entry blocked"
+    assert flat(done[0]) == flat(cold)
+    assert counter.take() == 1
+    assert not (tmp_path / "pwned").exists(), "a planted pickle was unpickled"
 
 
-def test_an_entry_cut_short_anywhere_does_not_load(setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
+def test_an_entry_cut_short_anywhere_is_a_miss(setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
     """Entries are written in place (no rename): what a crash or a concurrent reader could see is a prefix."""
     schools, plan, waivers, _ = setup
     check(schools, plan, waivers, tmp_path / "cache")
-    data = sorted((tmp_path / "cache").rglob("*.pickle"))[0].read_bytes()
+    entry = entries(tmp_path / "cache")[0]
+    data = entry.read_bytes()
+    cache = Cache(tmp_path / "cache", {})
+    cache.folder = entry.parent.parent
+    assert isinstance(cache.get(entry.stem), FileOutcome)
     for end in range(len(data)):
-        with pytest.raises(Exception):  # noqa: B017 - whatever unpickling raises, Cache.get takes it as a miss
-            pickle.loads(data[:end])
+        entry.write_bytes(data[:end])
+        assert cache.get(entry.stem) is None, end
+
+
+def test_entries_are_private(setup: tuple[Path, Path, Path, Counter], tmp_path: Path) -> None:
+    schools, plan, waivers, _ = setup
+    umask = os.umask(0)
+    try:
+        check(schools, plan, waivers, tmp_path / "cache")
+    finally:
+        os.umask(umask)
+    root = tmp_path / "cache"
+    folders = [root, *(p for p in root.rglob("*") if p.is_dir())]
+    files = [p for p in root.rglob("*") if p.is_file()]
+    assert len(folders) > 2 and len(files) == RECORDS + 1  # and .gitignore
+    assert {stat.S_IMODE(p.stat().st_mode) for p in folders} == {0o700}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
+@pytest.mark.parametrize("whose", ["root", "context"])
+def test_a_cache_folder_of_another_user_is_not_used(
+        setup: tuple[Path, Path, Path, Counter], tmp_path: Path, whose: str) -> None:
+    schools, plan, waivers, counter = setup
+    cold = check(schools, plan, waivers, tmp_path / "cache")
+    counter.take()
+    [context] = [p for p in (tmp_path / "cache").iterdir() if p.is_dir()]
+    os.chown(tmp_path / "cache" if whose == "root" else context, 65534, 65534)
+    written = {p: p.stat().st_mtime_ns for p in entries(tmp_path / "cache")}
+    assert flat(check(schools, plan, waivers, tmp_path / "cache")) == flat(cold)
+    assert counter.take() == RECORDS, "not one entry was read"
+    assert {p: p.stat().st_mtime_ns for p in entries(tmp_path / "cache")} == written, "nor written"
 
 
 def test_writes_leave_no_temporary_files_and_no_cache_means_none(
@@ -204,6 +290,38 @@ def test_the_cache_lives_outside_the_data(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert cache_module.default_root() == tmp_path / "mine"
 
 
+def test_a_relative_cache_folder_is_ignored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A relative path would put the cache wherever the command runs, say inside the data repository."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CAREWORK_CACHE_DIR", "cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_module.default_root() == tmp_path / "xdg" / "carework"
+    monkeypatch.setenv("XDG_CACHE_HOME", ".cache")
+    assert cache_module.default_root() == tmp_path / "home" / ".cache" / "carework"
+
+
+def test_each_record_is_read_once(setup: tuple[Path, Path, Path, Counter], tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    schools, plan, waivers, counter = setup
+    reads: list[Path] = []
+    original = parallel.read_source
+
+    def counting(path: Path, *args: Any) -> Any:
+        reads.append(path)
+        return original(path, *args)
+
+    monkeypatch.setattr(parallel, "read_source", counting)
+    files = sorted(schools.rglob("*.yaml"))
+    check(schools, plan, waivers, tmp_path / "cache")
+    assert sorted(reads) == files, "cold: read by the checker alone"
+    reads.clear()
+    files[3].write_text(files[3].read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    counter.take()
+    check(schools, plan, waivers, tmp_path / "cache")
+    assert sorted(reads) == files, "warm: read for the key, and a miss checks those same bytes"
+    assert counter.paths == [files[3]]
+
+
 def test_the_command_uses_the_cache_unless_told_not_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
@@ -218,7 +336,7 @@ def test_the_command_uses_the_cache_unless_told_not_to(tmp_path: Path, monkeypat
     assert uncached.exit_code in (0, 3), uncached.output
     assert not (tmp_path / "cache").exists()
     cached = CliRunner().invoke(app, args)
-    assert len(list((tmp_path / "cache").rglob("*.pickle"))) == 3
+    assert len(entries(tmp_path / "cache")) == 3
     again = CliRunner().invoke(app, args)
     assert uncached.output == cached.output == again.output
     assert "检查记录" not in again.output and "checking records" not in again.output  # no progress bar in a pipe

@@ -15,6 +15,7 @@ from carework.checking.config import Inputs
 from carework.checking.pipeline import run_check
 from carework.checking.run import CheckRun
 from carework.core.model import Status
+from carework.reading.source import read_source
 from carework.rules.engine import evaluate_school, evaluate_targets, waiver_index
 from carework.rules.model import Plan
 from carework.schema.records import load_school, unique_codes
@@ -77,7 +78,7 @@ def test_outcomes_give_what_the_engine_gives_on_whole_records(city: Path, waiver
     """The compact outcomes, the waivers applied afterwards and the target facts change nothing."""
     run = run_check(Inputs((city,), PLAN_FILE, waivers), AS_OF, TODAY, jobs=1)
     ctx = Context(vocabularies=plan.vocabularies, today=TODAY, period=plan.period)
-    loaded = [s for p in sorted(city.rglob("*.yaml")) if (s := load_school(p, ctx, [city])[0]) is not None]
+    loaded = [s for p in sorted(city.rglob("*.yaml")) if (s := load_school(read_source(p, [city]), ctx)[0]) is not None]
     schools, _ = unique_codes(loaded)
     schools.sort(key=lambda s: (s.district, s.code))
     from carework.rules.waivers import load_waivers

@@ -29,6 +29,7 @@ from carework.core.model import Status
 from carework.core.paths import display_path
 from carework.core.problems import Problem
 from carework.reading.loader import YamlError, decode, parse
+from carework.reading.source import read_source
 from carework.rules.engine import evaluate_school, evaluate_targets
 from carework.rules.expr import DATE, Env, ExprError, compile_expr, record_env
 from carework.rules.model import Plan
@@ -168,7 +169,7 @@ def test_a_damaged_record_loads_into_problems_and_checks_without_a_crash(plan: P
     path = folder / "BASE-001.yaml"
     path.write_bytes(raw)
     ctx = Context(vocabularies=plan.vocabularies, today=TODAY, period=plan.period)
-    school, problems = load_school(path, ctx, [folder])
+    school, problems = load_school(read_source(path, [folder]), ctx)
     assert_located(problems, display_path(path), raw)
     if school is None:
         assert any(p.level == "error" for p in problems)

@@ -105,12 +105,13 @@ def test_chinese_descriptions_and_enums() -> None:
 ])
 def test_the_schema_agrees_with_the_validator(validator: jsonschema.Draft7Validator, tmp_path: Path, plan: Plan,
                                               patch: dict[str, Any], accepted: bool) -> None:
+    from carework.reading.source import read_source
     from carework.schema.records import load_school
     from carework.schema.validate import Context
 
     record = {**base_record(), **patch}
     path = tmp_path / "BASE-001.yaml"
     path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    _, found = load_school(path, Context(vocabularies=plan.vocabularies, period=plan.period), [tmp_path])
+    _, found = load_school(read_source(path, [tmp_path]), Context(vocabularies=plan.vocabularies, period=plan.period))
     assert (not [p for p in found if p.level == "error"]) is accepted, found
     assert (not problems(validator, load(path))) is accepted

@@ -125,4 +125,4 @@ def _open_cache(folder: Path | None, plan: Plan, as_of: dt.date, today: dt.date)
         return None
     cache = Cache(folder, context_parts(plan.digest, as_of.isoformat(), today.isoformat()))
     cache.start()
-    return cache
+    return cache if cache.usable else None

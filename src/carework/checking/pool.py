@@ -6,8 +6,13 @@ FileOutcomes, never whole records; everything is imported and the plan compiled 
 those pages and start at once; and the garbage collector is kept off the long-lived objects (`gc.freeze()` before
 forking, collection paused while outcomes accumulate), which otherwise slows a large run by a third.
 
-Results are identical whatever the number of processes and whether the cache is used: the same function checks
-every file, and outcomes are returned in file order.
+Each file is read once (`reading.source.read_source`): when the cache is looked up, the parent reads it for its key
+and a miss hands that same `Source` to the worker; otherwise the worker reads it. Results are identical whatever the
+number of processes and whether the cache is used: the same function checks every file, and outcomes are returned in
+file order.
+
+The pool's own transport between carework's processes (tasks out, outcomes back) is Python's multiprocessing, which
+pickles; nothing pickled is ever stored or read from disk.
 """
 
 from __future__ import annotations
@@ -20,9 +25,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from carework.checking.cache import Cache, cacheable_bytes
+from carework.checking.cache import Cache
 from carework.checking.record_check import FileOutcome, Job, check_file
-from carework.core.paths import display_path
+from carework.reading.source import Source, read_source
 
 #: The fewest paths one pool task carries, and so the fewest misses worth starting a pool for (twice this).
 MIN_CHUNK = 100
@@ -53,53 +58,51 @@ def check_files(files: list[Path], job: Job, *, cache: Cache | None = None, jobs
     outcomes: list[FileOutcome | None] = [None] * total
     done = 0
     with gc_paused():
-        todo: list[int] = []
+        todo: list[Path | Source] = list(files)  # a file is read where it is first needed, and only there
         if cache is not None and not cache.fresh:
             for i, path in enumerate(files):
-                key = cache.key(path, display_path(path))
+                source = todo[i] = read_source(path, job.roots)
+                key = cache.key(source)
                 hit = cache.get(key) if key else None
-                if isinstance(hit, FileOutcome):
+                if hit is not None:
                     outcomes[i] = hit
                     done += 1
-                else:
-                    todo.append(i)
             if progress and done:
                 progress(done, total)
-        else:
-            todo = list(range(total))
-        if jobs > 1 and len(todo) >= 2 * MIN_CHUNK and can_fork():
-            for index, outcome in _in_pool(files, todo, job, cache, jobs):
+        misses = [i for i in range(total) if outcomes[i] is None]
+        if jobs > 1 and len(misses) >= 2 * MIN_CHUNK and can_fork():
+            for index, outcome in _in_pool(todo, misses, job, cache, jobs):
                 outcomes[index] = outcome
                 done += 1
                 if progress and (done % MIN_CHUNK == 0 or done == total):
                     progress(done, total)
         else:
-            for i in todo:
-                outcomes[i] = _check(files[i], job, cache)
+            for i in misses:
+                outcomes[i] = _check(todo[i], job, cache)
                 done += 1
                 if progress and (done % MIN_CHUNK == 0 or done == total):
                     progress(done, total)
     return [o for o in outcomes if o is not None]
 
 
-def _check(path: Path, job: Job, cache: Cache | None) -> FileOutcome:
-    """Check one file and store its outcome under the digest of the very bytes that were checked (read once: a file
-    saved again meanwhile cannot leave an outcome under the wrong key)."""
-    raw = cacheable_bytes(path) if cache is not None else None
-    if cache is None or raw is None:
-        return check_file(path, job)
-    outcome = check_file(path, job, raw)
-    cache.put(cache.key_of(raw, display_path(path)), outcome)
+def _check(file: Path | Source, job: Job, cache: Cache | None) -> FileOutcome:
+    """Check one file (read now unless it was read for the cache) and store its outcome under the digest of the very
+    bytes that were checked: a file saved again meanwhile cannot leave an outcome under the wrong key."""
+    source = file if isinstance(file, Source) else read_source(file, job.roots)
+    outcome = check_file(source, job)
+    key = cache.key(source) if cache is not None else None
+    if cache is not None and key is not None:
+        cache.put(key, outcome)
     return outcome
 
 
-def _in_pool(files: list[Path], todo: list[int], job: Job, cache: Cache | None,
+def _in_pool(files: list[Path | Source], todo: list[int], job: Job, cache: Cache | None,
              jobs: int) -> Iterator[tuple[int, FileOutcome]]:
     size = max(MIN_CHUNK, min(MAX_CHUNK, len(todo) // (jobs * 8)))
     chunks = [[(i, files[i]) for i in todo[start:start + size]] for start in range(0, len(todo), size)]
 
-    def work(chunk: list[tuple[int, Path]]) -> list[tuple[int, FileOutcome]]:
-        return [(i, _check(path, job, cache)) for i, path in chunk]
+    def work(chunk: list[tuple[int, Path | Source]]) -> list[tuple[int, FileOutcome]]:
+        return [(i, _check(file, job, cache)) for i, file in chunk]
 
     for done in forked_map(work, chunks, jobs):
         yield from done

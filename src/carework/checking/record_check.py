@@ -4,10 +4,11 @@ This is the unit of work the process pool hands out and the cache stores. A File
 the run needs, in plain tuples: problems, one small tuple per rule result (what the plan and the school already say —
 rule, severity, file, the path a result points at — is left out and put back by `results`), the target facts and
 the school's identity. Never the parsed record or its YAML nodes: that keeps the transfer between processes and
-the cache cheap (about a fifth of a record's size, and as fast to unpickle). Waivers and the user's selection are
+the cache cheap (about a fifth of a record's size); `plain` and `from_plain` turn one into plain values for the cache
+and back. Waivers and the user's selection are
 applied afterwards by the pipeline, so one outcome serves every waiver file and every filter.
 
-The rule results are kept pickled and compressed, as one bytes object per file, until output asks for them: a run
+The rule results are kept encoded (`plain.dumps`) and compressed, as one bytes object per file, until output asks for them: a run
 holds every school's outcome at once, and forty tuples a school would be millions of objects in a province
 (gigabytes, and a garbage collector scanning them), where one blob a school is about a kilobyte. Likewise the pieces
 of output written here for formats that write each school's results as one piece (`PieceWriter`, JSON's 12 KB a
@@ -17,17 +18,17 @@ school) are kept compressed, about a tenth of their size, until they are written
 from __future__ import annotations
 
 import datetime as dt
-import pickle
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from carework.checking import plain
 from carework.core.model import Result, School, Status, new_result
-from carework.core.paths import display_path
 from carework.core.problems import Location, Problem
 from carework.reading.loader import Document
+from carework.reading.source import Source
 from carework.rules.engine import TargetFact, evaluate_school, school_scope, target_facts
 from carework.rules.model import Plan, Rule
 from carework.schema.records import load_school
@@ -74,8 +75,8 @@ class FileOutcome:
     problems: tuple[Problem, ...]
     #: The school's identity; None when the file holds no usable school.
     card: SchoolCard | None = None
-    #: Every school rule's result, in plan order, judged without waivers: a tuple of CompactResult, pickled and
-    #: compressed with zlib.
+    #: Every school rule's result, in plan order, judged without waivers: a tuple of CompactResult, encoded
+    #: (`plain.dumps`) and compressed with zlib.
     packed: bytes = b""
     #: The school's standing for each aggregate target, in plan order.
     facts: tuple[TargetFact, ...] = ()
@@ -113,11 +114,33 @@ class FileOutcome:
 
     def compact(self) -> tuple[CompactResult, ...]:
         """The rule results as `check_file` judged them, in plan order."""
-        return pickle.loads(zlib.decompress(self.packed)) if self.packed else ()
+        return plain.loads(zlib.decompress(self.packed)) if self.packed else ()
 
     def statuses(self) -> list[Status]:
         """The status of each rule result, in plan order."""
         return [_STATUS[compact[0]] for compact in self.compact()]
+
+    def plain(self) -> tuple[Any, ...]:
+        """This outcome as plain values, which `plain.dumps` can write (the cache stores them)."""
+        problems = tuple((p.location.file, p.location.line, p.location.column, p.location.path, p.code, p.message_zh,
+                          p.message_en, p.fix_zh, p.fix_en, p.level) for p in self.problems)
+        return (self.file, problems, self.card, self.packed, tuple(tuple(f) for f in self.facts), self.written)
+
+    @classmethod
+    def from_plain(cls, value: Any) -> FileOutcome:
+        """The outcome whose `plain` values these are; raises ValueError for anything of another shape."""
+        try:
+            file, problems, card, packed, facts, written = value
+            outcome = cls(file, tuple(_problem(p) for p in problems), _card(card), packed,
+                          tuple(TargetFact(bool(member), bool(counted), progress) for member, counted, progress in facts),
+                          tuple((key, data) for key, data in written))
+            _expect(type(file) is str and type(packed) is bytes and all(type(p) is tuple for _, _, p in facts)
+                    and all(type(k) is str and type(d) is bytes for k, d in written))
+            _expect(all(len(r) == 7 and r[0] in _STATUS and type(r[1]) is int and type(r[2]) is int
+                        and type(r[5]) is str and type(r[6]) is str for r in outcome.compact()))
+        except (TypeError, ValueError, zlib.error) as exc:
+            raise ValueError(f"not a FileOutcome: {exc}") from None
+        return outcome
 
     def piece(self, key: str) -> str | None:
         """The piece a format wrote of these results under `key`, if it was written."""
@@ -127,16 +150,38 @@ class FileOutcome:
         return None
 
 
+def _expect(condition: bool) -> None:
+    if not condition:
+        raise ValueError("a value of the wrong shape")
+
+
+def _problem(value: Any) -> Problem:
+    file, line, column, path, code, zh, en, fix_zh, fix_en, level = value
+    _expect(type(file) is str and type(line) is int and type(column) is int and type(path) is tuple
+            and all(type(part) in (str, int) for part in path) and level in ("error", "warning")
+            and all(type(text) is str for text in (code, zh, en, fix_zh, fix_en)))
+    return Problem(Location(file, line, column, path), code, zh, en, fix_zh, fix_en, level)
+
+
+def _card(value: Any) -> SchoolCard | None:
+    if value is None:
+        return None
+    _expect(type(value) is tuple and len(value) == 8 and all(type(text) is str for text in value[:5])
+            and all(mark is None or (type(mark) is tuple and len(mark) == 2 and all(type(n) is int for n in mark))
+                    for mark in value[6:]))
+    return value  # type: ignore[no-any-return]
+
+
 def school_rules(plan: Plan) -> tuple[Rule, ...]:
     """The rules checked on each school, in the order their results come."""
     return tuple(rule for rule in plan.rules if rule.scope == "school")
 
 
-def check_file(path: Path, job: Job, raw: bytes | None = None) -> FileOutcome:
-    """Load, validate and evaluate one record file; `raw` is its bytes when the caller has read them already."""
-    school, problems = load_school(path, job.ctx, list(job.roots), raw=raw)
+def check_file(source: Source, job: Job) -> FileOutcome:
+    """Load, validate and evaluate one record file, read once by `source.read_source`."""
+    school, problems = load_school(source, job.ctx)
     if school is None:
-        return FileOutcome(display_path(path), tuple(problems))
+        return FileOutcome(source.display, tuple(problems))
     scope = school_scope(job.plan, school, job.as_of)
     results = evaluate_school(job.plan, school, job.as_of, {}, scope)
     compact = tuple((r.status.value, r.location.line, r.location.column, r.found, r.expected, r.message_zh, r.message_en)
@@ -145,5 +190,5 @@ def check_file(path: Path, job: Job, raw: bytes | None = None) -> FileOutcome:
     code, root = school.locate(("code",)), school.locate(())
     card: SchoolCard = (school.code, school.name, school.district, school.kind, school.ownership,
                         school.data.get("quality"), (code.line, code.column), (root.line, root.column))
-    packed = zlib.compress(pickle.dumps(compact, pickle.HIGHEST_PROTOCOL), 1)
+    packed = zlib.compress(plain.dumps(compact), 1)
     return FileOutcome(school.file, tuple(problems), card, packed, target_facts(job.plan, school, scope), written)

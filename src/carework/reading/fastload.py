@@ -22,13 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from carework.core.problems import Location
-from carework.reading.loader import DEFAULT_LIMITS, Document, Limits, Path_, parse, read_text
+from carework.reading.loader import DEFAULT_LIMITS, Document, Limits, Path_, parse, source_text
+from carework.reading.source import Source
 
 try:  # an optional speed-up: without it every record takes the PyYAML path
     import yaml_rs
@@ -117,11 +117,11 @@ class LazyDocument(Document):
             self._complete = True
 
 
-def load_record(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, raw: bytes | None = None) -> Document:
-    """Read (unless `raw` holds the bytes) and parse one record: the fast path when it is safe, else `loader.parse`;
-    raises loader.YamlError."""
-    text = read_text(path, display, limits, raw)
-    return fast_parse(text, display, limits) or parse(text, display, limits)
+def load_record(source: Source, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Parse one record read by `source.read_source`: the fast path when it is safe, else `loader.parse`; raises
+    loader.YamlError (also for a source that could not be read)."""
+    text = source_text(source)
+    return fast_parse(text, source.display, limits) or parse(text, source.display, limits)
 
 
 def fast_parse(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> LazyDocument | None:

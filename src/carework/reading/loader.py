@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from carework.core.problems import Location, Problem
+from carework.reading.source import MAX_BYTES, Source, read_source
 
 try:  # libyaml's composer is several times faster; the pure-Python one gives the same nodes.
     from yaml import CSafeLoader as _Loader
@@ -32,7 +33,7 @@ Path_ = tuple[str | int, ...]
 class Limits:
     """How much a single file may hold before it is refused."""
 
-    max_bytes: int = 1_048_576
+    max_bytes: int = MAX_BYTES
     max_depth: int = 40
     max_nodes: int = 200_000
 
@@ -76,32 +77,17 @@ class YamlError(Exception):
         self.problem = problem
 
 
-def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, raw: bytes | None = None) -> str:
-    """Read a file as UTF-8 text (a BOM is allowed), refusing binaries, other encodings and oversized files; `raw` is
-    the file's bytes when the caller has read them already."""
-    try:
-        size = path.stat().st_size if raw is None else len(raw)
-        if size > limits.max_bytes:
-            raise YamlError(
-                _problem(
-                    display,
-                    1,
-                    1,
-                    "file-too-large",
-                    f"文件过大（{size} 字节，上限 {limits.max_bytes} 字节）",
-                    f"file is too large ({size} bytes, the limit is {limits.max_bytes})",
-                    "一所学校的记录通常不超过 50 KB；请检查是否误放了其他文件",
-                    "a school record is usually under 50 KB; check that this is really a record",
-                )
-            )
-        if raw is None:
-            raw = path.read_bytes()
-    except OSError as exc:
-        raise YamlError(
-            _problem(display, 1, 1, "unreadable", f"无法读取文件：{exc.strerror}", f"cannot read file: {exc.strerror}",
-                     "检查文件是否存在、是否有读取权限", "check that the file exists and is readable")
-        ) from None
-    return decode(raw, display)
+def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
+    """Read a file once, bounded (`source.read_source`), as UTF-8 text (a BOM is allowed), refusing binaries, other
+    encodings and oversized files."""
+    return source_text(read_source(path, max_bytes=limits.max_bytes, display=display, follow=True))
+
+
+def source_text(source: Source) -> str:
+    """The text of a source that was read, or its problem raised as a YamlError."""
+    if source.problem is not None:
+        raise YamlError(source.problem)
+    return decode(source.data, source.display)
 
 
 def decode(raw: bytes, display: str) -> str:

@@ -5,30 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from carework.core.model import School
-from carework.core.paths import display_path, printable
-from carework.core.problems import Location, Problem
+from carework.core.paths import printable
+from carework.core.problems import Problem
 from carework.reading.fastload import load_record
 from carework.reading.loader import DEFAULT_LIMITS, Limits, YamlError
+from carework.reading.source import Source
 from carework.schema.school import SCHOOL
 from carework.schema.validate import Context, validate
 
 
-def load_school(path: Path, ctx: Context, roots: list[Path], limits: Limits = DEFAULT_LIMITS,
-                raw: bytes | None = None) -> tuple[School | None, list[Problem]]:
-    """Load and validate one record (`raw`: its bytes, when already read); a file that cannot be read yields no school
-    but its problems."""
-    display = display_path(path)
-    if _broken_link(path):
-        return None, [Problem(Location(display), "broken-link", "符号链接没有指向可读的文件（目标不存在、是文件夹或链接成环）",
-                              "symbolic link leads to no readable file (missing target, a folder, or a loop)",
-                              "删除这个链接，或把记录文件本身放进数据文件夹", "remove the link, or put the record itself in the data folder")]
-    escape = _escapes(path, roots)
-    if escape:
-        return None, [Problem(Location(display), "outside-data", escape[0], escape[1],
-                              "把记录文件本身放进数据文件夹，不要用指向别处的链接",
-                              "put the record itself in the data folder, not a link to elsewhere")]
+def load_school(source: Source, ctx: Context, limits: Limits = DEFAULT_LIMITS) -> tuple[School | None, list[Problem]]:
+    """Load and validate one record read by `source.read_source`; a file that cannot be read yields no school but its
+    problem."""
     try:
-        doc = load_record(path, display, limits, raw)
+        doc = load_record(source, limits)
     except YamlError as exc:
         return None, [exc.problem]
     checked = validate(doc, SCHOOL, ctx)
@@ -36,6 +26,7 @@ def load_school(path: Path, ctx: Context, roots: list[Path], limits: Limits = DE
     problems = list(checked.problems)
     if not isinstance(doc.value, dict) or any(p[:1] == ("code",) for p in checked.invalid) or not data.get("code"):
         return None, problems
+    path, display = source.path, source.display
     stem = path.stem
     if stem != data["code"]:
         name = printable(path.name)
@@ -69,27 +60,4 @@ def unique_codes(schools: list[School]) -> tuple[list[School], list[Problem]]:
         first[school.code] = school
         kept.append(school)
     return kept, problems
-
-
-def _broken_link(path: Path) -> bool:
-    if not path.is_symlink():
-        return False
-    try:
-        return not path.resolve(strict=True).is_file()
-    except (OSError, RuntimeError):  # missing target; a loop is RuntimeError before Python 3.13
-        return True
-
-
-def _escapes(path: Path, roots: list[Path]) -> tuple[str, str] | None:
-    if not path.is_symlink():
-        return None
-    target = path.resolve()
-    for root in roots:
-        base = root.resolve() if root.is_dir() else root.resolve().parent
-        if target == base or base in target.parents:
-            return None
-    shown = printable(target.as_posix())
-    return (f"符号链接指向数据文件夹之外（{shown}），已拒绝读取", f"symbolic link points outside the data folder ({shown}); refused")
-
-
 
