@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import PLAN_FILE, SHARED
 
-from carework.rules.plan import PlanError, load_plan
+from carework.core.errors import CareworkError
+from carework.rules.plan import load_plan
 
 HEAD = """\
 plan:
@@ -59,7 +60,7 @@ def line_of(text: str, needle: str, nth: int = 1) -> int:
 
 
 def problems(tmp_path: Path, rules: str) -> list[tuple[int, str]]:
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(CareworkError) as caught:
         load_plan(write(tmp_path, rules))
     return [(p.location.line, p.message_en) for p in caught.value.problems]
 
@@ -134,3 +135,4 @@ def test_nothing_is_invented_past_the_truncation() -> None:
     end = text.rindex("挫折教") + len("挫折教")
     plan = load_plan(PLAN_FILE)
     assert all(text.index(r.source) < end for r in plan.rules)
+

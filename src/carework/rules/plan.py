@@ -11,6 +11,7 @@ import string
 from pathlib import Path
 from typing import Any
 
+from carework.core.errors import invalid_plan
 from carework.core.model import Bilingual
 from carework.core.problems import Problem
 from carework.reading.loader import Document
@@ -20,14 +21,6 @@ from carework.rules.model import Applicability, Band, Plan, Rule, Section, Setti
 from carework.schema.fieldtypes import Choice, Date, Expression, Field, Integer, ListOf, Number, Option, Record, Text
 from carework.schema.school import OWNERSHIP, SCHOOL, SCHOOL_KINDS
 from carework.schema.validate import InvalidFile, load_valid
-
-
-class PlanError(Exception):
-    """The plan cannot be used; every problem found is listed."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the plan")
-        self.problems = problems
 
 
 def _bilingual(required: bool = True) -> Record:
@@ -118,11 +111,11 @@ PLAN_FORMAT = Record((
 
 
 def load_plan(path: Path, display: str | None = None) -> Plan:
-    """Load and compile a plan; raises PlanError listing every problem."""
+    """Load and compile a plan; raises CareworkError (Failure.PLAN) listing every problem."""
     try:
         doc, value = load_valid(path, display or str(path), PLAN_FORMAT)
     except InvalidFile as exc:
-        raise PlanError(exc.problems) from None
+        raise invalid_plan(exc.problems) from None
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return _Builder(doc, value, digest).build()
 
@@ -158,7 +151,7 @@ class _Builder:
         if head["period"]["start"] > head["period"]["end"]:
             self.problem(("plan", "period"), "计划期的开始晚于结束", "the period starts after it ends")
         if self.problems:
-            raise PlanError(self.problems)
+            raise invalid_plan(self.problems)
         return Plan(
             id=head["id"], title=_text(head["title"]), issuer=_text(head["issuer"]), year=head["year"],
             period=(head["period"]["start"], head["period"]["end"]), sections=sections, settings=settings,
