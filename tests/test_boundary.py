@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BASE_RECORD, PLAN_FILE, base_record, write_record
+from conftest import PLAN_FILE, base_record, write_record
 from typer.testing import CliRunner
 
 from carework.checking import pipeline
@@ -19,13 +19,8 @@ README_EXIT_CODES = {Failure.USAGE: 2, Failure.PLAN: 2, Failure.DATA: 3, Failure
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    schools = tmp_path / "data" / "schools"
-    schools.mkdir(parents=True)
-    (schools / "BASE-001.yaml").write_text(BASE_RECORD.read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path
+def repo(one_school: Path) -> Path:
+    return one_school
 
 
 def check(*args: str) -> tuple[int, str, str]:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BASE_RECORD, PLAN_FILE
+from conftest import PLAN_FILE
 
 from carework import cli
 from carework.checking import pipeline
@@ -23,13 +23,8 @@ def boom(*args: object, **kwargs: object) -> None:
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    schools = tmp_path / "data" / "schools"
-    schools.mkdir(parents=True)
-    (schools / "BASE-001.yaml").write_text(BASE_RECORD.read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path
+def repo(one_school: Path) -> Path:
+    return one_school
 
 
 def run_main(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:

@@ -91,22 +91,18 @@ def _libyaml_notice(lang: Lang) -> None:
 
 def _unknown_filter(run: CheckRun, selection: Selection) -> CareworkError | None:
     """A --school, --district, --rule or --section value the run has nothing for: a usage error, not an empty run."""
-    codes = {s.code for s in run.schools}
-    districts = {s.district for s in run.schools}
-    rule_ids = {r.id for r in run.plan.rules}
-    sections = {s.number for s in run.plan.sections}
-    for value in selection.schools:
-        if value not in codes:
-            return refused(f"没有代码为 {value} 的学校记录", f"no school with code {value}")
-    for value in selection.districts:
-        if value not in districts:
-            return refused(f"没有 {value} 的学校记录（已有：{'、'.join(sorted(districts))}）", f"no school in district {value}")
-    for value in selection.rules:
-        if value not in rule_ids:
-            return refused(f"计划中没有规则 {value}（carework rules 可列出全部）", f"no rule {value} in the plan")
-    for number in selection.sections:
-        if number not in sections:
-            return refused(f"计划中没有第 {number} 部分", f"the plan has no section {number}")
+    districts = sorted({s.district for s in run.schools})
+    asked = (
+        (selection.schools, {s.code for s in run.schools}, "没有代码为 {value} 的学校记录", "no school with code {value}"),
+        (selection.districts, set(districts), "没有 {value} 的学校记录（已有：{districts}）", "no school in district {value}"),
+        (selection.rules, {r.id for r in run.plan.rules}, "计划中没有规则 {value}（carework rules 可列出全部）",
+         "no rule {value} in the plan"),
+        (selection.sections, {s.number for s in run.plan.sections}, "计划中没有第 {value} 部分", "the plan has no section {value}"),
+    )
+    for values, known, zh, en in asked:
+        for value in values:
+            if value not in known:
+                return refused(zh.format(value=value, districts="、".join(districts)), en.format(value=value))
     return None
 
 
