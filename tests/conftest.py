@@ -90,3 +90,14 @@ def _not_in_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
 def _cache_in_a_temporary_folder(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """`carework check` caches per-record results by default; tests keep that cache out of the user's cache folder."""
     monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "carework-cache"))
+
+
+@pytest.fixture
+def one_school(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data repository with one good record (`data/schools/BASE-001.yaml`), as the current folder."""
+    schools = tmp_path / "data" / "schools"
+    schools.mkdir(parents=True)
+    (schools / "BASE-001.yaml").write_text(BASE_RECORD.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path

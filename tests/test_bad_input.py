@@ -14,7 +14,7 @@ Files are laid out as a data repository: `plan.yaml` is passed with `--plan`, `c
 a good record `GOOD-001.yaml` that must still be checked. `words` must appear in the Chinese message or fix; `words_en` (optional)
 in the English ones. Exit 2 (a refused plan or configuration) checks no school, so there the problems are read from
 the one-line-per-problem refusal and from the loader that produced it; a template is refused in one line
-(`模板出错 / template error: FILE:LINE: message`), given the code `template` here.
+(`模板出错：FILE:LINE: message`, or `template error: …` in English), given the code `template` here.
 """
 
 from __future__ import annotations
@@ -37,10 +37,12 @@ from conftest import BASE_RECORD, PLAN_FILE
 from typer.testing import CliRunner
 
 from carework import cli
-from carework.checking.config import ConfigError, resolve
+from carework.checking.config import resolve
+from carework.cli import options
+from carework.core.errors import CareworkError
 from carework.core.paths import display_path
 from carework.reading.loader import DEFAULT_LIMITS
-from carework.rules.plan import PlanError, load_plan
+from carework.rules.plan import load_plan
 
 CORPUS = Path(__file__).resolve().parent / "bad_input"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expect.yaml").is_file())
@@ -202,14 +204,14 @@ def found_in_refusal(root: Path, lang: str) -> list[Found]:
     try:
         inputs = resolve([], root / "plan.yaml" if (root / "plan.yaml").exists() else PLAN_FILE, None, root)
         load_plan(inputs.plan, display_path(inputs.plan))
-    except (ConfigError, PlanError) as exc:
+    except CareworkError as exc:
         return [Found(p.location.file, p.location.line, p.code, f"{p.message(lang)} {p.fix(lang)}") for p in exc.problems]  # type: ignore[arg-type]
     return []
 
 
 def found_in_template_refusal(err: str) -> list[Found]:
     return [Found(m["file"], int(m["line"]), "template", m["message"])
-            for m in re.finditer(r"template error: (?P<file>[^:\n]+):(?P<line>\d+): (?P<message>.*)", err)]
+            for m in re.finditer(r"(?:template error: |模板出错：)(?P<file>[^:\n]+):(?P<line>\d+): (?P<message>.*)", err)]
 
 
 def run_case(case: str, root: Path, lang: str) -> tuple[int, list[Found], set[str], str]:
@@ -226,7 +228,7 @@ def run_case(case: str, root: Path, lang: str) -> tuple[int, list[Found], set[st
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli, "_today", lambda: TODAY)
+    monkeypatch.setattr(options, "today", lambda: TODAY)
     return tmp_path
 
 
@@ -244,7 +246,7 @@ def test_bad_input_case(case: str, repo: Path) -> None:
         assert p.line >= 1 and p.file
     if code == 2:  # the refusal names the file and line of every problem, one line each
         for w in wanted:
-            assert re.search(rf"(^  |template error: ){re.escape(w['file'])}:{w['line']}:", err, re.M), w
+            assert re.search(rf"(^  |template error: |模板出错：){re.escape(w['file'])}:{w['line']}:", err, re.M), w
     else:  # the other files are still checked
         assert GOOD in checked
 
@@ -297,7 +299,7 @@ def test_the_whole_cli_over_the_whole_corpus_prints_no_traceback(tmp_path: Path,
     record folders together; `check`, `rules`, `explain` (and `report`) against every hostile plan and configuration."""
     from carework.formats import FORMATS
 
-    monkeypatch.setattr(cli, "_today", lambda: TODAY)
+    monkeypatch.setattr(options, "today", lambda: TODAY)
     monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "cache"))
     roots = {case: tmp_path / "cases" / case for case in CASES}
     templated = {case for case in CASES if any(p.suffix == ".j2" for p in (CORPUS / case).iterdir())}

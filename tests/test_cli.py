@@ -182,7 +182,7 @@ def test_a_reader_that_goes_away_ends_the_run_quietly_with_141(city: Path, monke
     import io
     import sys
 
-    from carework import cli
+    from carework.cli.console import emit
 
     class Closed(io.StringIO):
         def write(self, text: str) -> int:
@@ -190,5 +190,29 @@ def test_a_reader_that_goes_away_ends_the_run_quietly_with_141(city: Path, monke
 
     monkeypatch.setattr(sys, "stdout", Closed())
     with pytest.raises(typer.Exit) as ended:
-        cli._emit("报告")
+        emit("报告")
     assert ended.value.exit_code == 141
+
+
+STARTUP = """
+import sys
+from carework.cli import main
+sys.argv = ["carework", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print(" ".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["--version"]])
+def test_help_starts_fast_without_the_checking_stage_or_jinja(args: list[str]) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", STARTUP, *args], capture_output=True, text=True, check=True)
+    loaded = done.stderr.split()
+    heavy = [m for m in loaded if m.split(".")[0] == "jinja2" or m.startswith(("carework.checking", "carework.report",
+                                                                              "carework.rules", "carework.reading"))]
+    assert "carework.cli.app" in loaded and heavy == []

@@ -20,7 +20,7 @@ from carework.checking.run import CheckRun, SchoolResults
 from carework.cli import app
 from carework.core.model import Result, Status
 from carework.core.problems import Location, Problem
-from carework.formats import FormatOptions
+from carework.formats.base import FormatOptions
 from carework.formats.github import GithubFormat, command, escape_data, escape_property
 from carework.rules.model import Plan
 

@@ -12,7 +12,7 @@ from conftest import AS_OF, PLAN_FILE, ROOT, TODAY, generated_city
 from carework.checking.config import Inputs
 from carework.checking.pipeline import run_check
 from carework.checking.run import CheckRun
-from carework.formats import FormatOptions
+from carework.formats.base import FormatOptions
 from carework.formats.json import JsonFormat
 
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from carework.checking.run import CheckRun, SchoolResults
 from carework.cli import app
 from carework.core.problems import Location, Problem
-from carework.formats import FormatOptions
+from carework.formats.base import FormatOptions
 from carework.formats.junit import JunitFormat
 from carework.rules.model import Plan
 

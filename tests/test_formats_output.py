@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
 import sys
-import typing
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -13,9 +14,8 @@ import pytest
 from conftest import base_record, merge, write_record
 from typer.testing import CliRunner
 
-from carework import cli
-from carework.cli import app
-from carework.formats import FORMATS
+from carework.cli import app, check, console
+from carework.formats import FORMATS, format_for_file
 
 runner = CliRunner()
 
@@ -36,9 +36,48 @@ def invoke(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def format_choices() -> list[str]:
+    shown = re.search(r"--format <([a-z|]+)>", CliRunner().invoke(app, ["check", "--help"]).output)
+    assert shown, "check --help lost its --format choices"
+    return shown.group(1).split("|")
+
+
 def test_the_format_choices_are_the_registry_plus_auto() -> None:
-    assert set(typing.get_args(cli.CheckFormat)) == set(FORMATS) | {"auto"}
-    assert all(FORMATS[name].name == name for name in FORMATS)
+    assert format_choices() == ["auto", *FORMATS]
+    assert all(FORMATS[name].load().name == name for name in FORMATS)
+
+
+# A format declared in the registry and nowhere else: the CLI offers it, documents its suffix and writes it.
+ADDED_FORMAT = """
+import sys
+from carework.formats import FORMATS, FormatSpec
+FORMATS["plain"] = FormatSpec("plain", "text:TextFormat", (".plain",), whole_document=False, machine=False)
+from carework.cli import main
+sys.argv = ["carework", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_format_added_to_the_registry_is_a_choice(city: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "CAREWORK_CACHE_DIR": str(city / "cache"), "COLUMNS": "200"}
+        return subprocess.run([sys.executable, "-c", ADDED_FORMAT, *args], cwd=city, env=env, capture_output=True,
+                              text=True, encoding="utf-8", check=False)
+
+    shown = run("check", "--help")
+    assert "auto|text|json|github|junit|sarif|markdown|plain" in shown.stdout and ".plain" in shown.stdout
+    chosen = run("check", "--as-of", "2024-12-31", "--format", "plain")
+    assert chosen.returncode == 0 and "检查学校" in chosen.stdout, chosen.stderr
+    refused = run("check", "--as-of", "2024-12-31", "--format", "nonesuch")
+    assert refused.returncode == 2 and "plain" in refused.stderr
+
+
+@pytest.mark.parametrize(("name", "chosen"), [
+    ("carework.sarif", "sarif"), ("carework.sarif.json", "sarif"), ("result.JSON", "json"), ("result.xml", "junit"),
+    ("summary.md", "markdown"), ("out.txt", "text"), ("no-suffix", "text"),
+])
+def test_an_output_file_s_suffix_chooses_its_format(name: str, chosen: str) -> None:
+    assert format_for_file(Path(name)) == chosen
 
 
 def test_output_writes_the_format_and_the_terminal_gets_text(city: Path) -> None:
@@ -95,9 +134,9 @@ def test_colour_on_a_terminal_unless_no_color(city: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
-    assert cli._use_color()
+    assert console.use_color()
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not cli._use_color()
-    monkeypatch.setattr(cli, "_use_color", lambda: True)
+    assert not console.use_color()
+    monkeypatch.setattr(check, "use_color", lambda: True)
     _, out, _ = invoke()
     assert "\x1b[" in out

@@ -14,8 +14,8 @@ from carework.checking.baseline import Baseline, Gap, compare, only_new
 from carework.checking.config import Inputs
 from carework.checking.pipeline import Selection, run_check
 from carework.core.model import Status
-from carework.formats import FORMATS, FormatOptions
-from carework.formats.base import Format
+from carework.formats import FORMATS
+from carework.formats.base import Format, FormatOptions
 
 FORMAT_CASES = [("json", "zh", False), ("json", "en", False), ("text", "zh", False), ("text", "en", True)]
 
@@ -26,7 +26,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
 
 
 def make(name: str, lang: str, color: bool) -> Format:
-    return FORMATS[name](FormatOptions(lang=lang, color=color))  # type: ignore[arg-type]
+    return FORMATS[name].make(FormatOptions(lang=lang, color=color))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("name", "lang", "color"), FORMAT_CASES)

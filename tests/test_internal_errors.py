@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BASE_RECORD, PLAN_FILE
+from conftest import PLAN_FILE
 
 from carework import cli
 from carework.checking import pipeline
@@ -23,13 +23,8 @@ def boom(*args: object, **kwargs: object) -> None:
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    schools = tmp_path / "data" / "schools"
-    schools.mkdir(parents=True)
-    (schools / "BASE-001.yaml").write_text(BASE_RECORD.read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path
+def repo(one_school: Path) -> Path:
+    return one_school
 
 
 def run_main(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
@@ -48,7 +43,16 @@ def test_an_internal_error_is_one_line_and_exit_4(repo: Path, monkeypatch: pytes
     assert code == 4
     assert err.count("\n") == 1 and "Traceback" not in err + out
     assert "RuntimeError: the engine fell over with a second line" in err
-    assert "--debug" in err and "carework 内部错误" in err and "internal error" in err
+    assert "--debug" in err and "carework 内部错误" in err and "internal error" not in err  # one language per run
+
+
+def test_the_internal_error_line_follows_lang(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(pipeline, "run_check", boom)
+    code = run_main(monkeypatch, "check", "--plan", str(PLAN_FILE), "--as-of", "2024-12-31", "--lang", "en")
+    _, err = capsys.readouterr()
+    assert code == 4 and err.startswith("carework internal error: RuntimeError: the engine fell over")
+    assert "内部错误" not in err and "--debug" in err
 
 
 def test_debug_shows_the_traceback_and_keeps_exit_4(repo: Path, monkeypatch: pytest.MonkeyPatch,
@@ -68,7 +72,7 @@ def test_ctrl_c_is_one_line_and_exit_130(repo: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(pipeline, "run_check", interrupted)
     code = run_main(monkeypatch, "check", "--plan", str(PLAN_FILE), "--as-of", "2024-12-31")
     _, err = capsys.readouterr()
-    assert code == 130 and err.count("\n") <= 1 and "Traceback" not in err
+    assert code == 130 and err == "已中断\n"
 
 
 def test_usage_errors_are_not_internal_errors(repo: Path, monkeypatch: pytest.MonkeyPatch,

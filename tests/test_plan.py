@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import PLAN_FILE, SHARED
 
-from carework.rules.plan import PlanError, load_plan
+from carework.core.errors import CareworkError
+from carework.rules.plan import load_plan
 
 HEAD = """\
 plan:
@@ -59,7 +60,7 @@ def line_of(text: str, needle: str, nth: int = 1) -> int:
 
 
 def problems(tmp_path: Path, rules: str) -> list[tuple[int, str]]:
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(CareworkError) as caught:
         load_plan(write(tmp_path, rules))
     return [(p.location.line, p.message_en) for p in caught.value.problems]
 
@@ -134,3 +135,41 @@ def test_nothing_is_invented_past_the_truncation() -> None:
     end = text.rindex("挫折教") + len("挫折教")
     plan = load_plan(PLAN_FILE)
     assert all(text.index(r.source) < end for r in plan.rules)
+
+
+# The column of a bad expression points into the plan file, where the expression goes wrong.
+
+def located(tmp_path: Path, rules: str) -> list[tuple[int, int, str]]:
+    with pytest.raises(CareworkError) as caught:
+        load_plan(write(tmp_path, rules))
+    return [(p.location.line, p.location.column, p.message_en) for p in caught.value.problems]
+
+
+def column_of(text: str, needle: str) -> tuple[int, int]:
+    """1-based line and column of `needle` in the whole plan text."""
+    full = HEAD + text
+    at = full.index(needle)
+    return full.count("\n", 0, at) + 1, at - full.rfind("\n", 0, at)
+
+
+@pytest.mark.parametrize("value", [
+    "count(party_hearings, in_year(item.date)) + nonesuch",  # plain
+    '"count(party_hearings, in_year(item.date)) + nonesuch"',  # quoted
+    ">-\n        count(party_hearings,\n        in_year(item.date))\n        + nonesuch",  # folded over three lines
+])
+def test_a_bad_check_expression_is_located_at_its_column(tmp_path: Path, value: str) -> None:
+    text = rule(value=value)
+    [(line, column, message)] = located(tmp_path, text)
+    assert "nonesuch" in message and (line, column) == column_of(text, "nonesuch")
+
+
+def test_a_bad_condition_is_located_at_its_column(tmp_path: Path) -> None:
+    text = rule().replace("    check:\n", "    applies_to:\n      when: kind == \"senior\" and nonesuch > 1\n    check:\n")
+    [(line, column, message)] = located(tmp_path, text)
+    assert "nonesuch" in message and (line, column) == column_of(text, "nonesuch")
+
+
+def test_an_unknown_check_key_is_located_at_the_key(tmp_path: Path) -> None:
+    text = rule().replace("      min: settings.min_hearings\n", "      min: settings.min_hearings\n      maximum: 3\n")
+    [(line, column, message)] = located(tmp_path, text)
+    assert "maximum" in message and (line, column) == column_of(text, "maximum")

@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 from carework import cli
 from carework.checking.config import Inputs
 from carework.checking.pipeline import run_check
+from carework.core.errors import CareworkError
 from carework.core.model import Status
 from carework.core.paths import display_path
 from carework.core.problems import Problem
@@ -33,7 +34,7 @@ from carework.reading.source import read_source
 from carework.rules.engine import evaluate_school, evaluate_targets
 from carework.rules.expr import DATE, Env, ExprError, compile_expr, record_env
 from carework.rules.model import Plan
-from carework.rules.plan import PlanError, load_plan
+from carework.rules.plan import load_plan
 from carework.schema.fieldtypes import Field, Integer, Number, Record
 from carework.schema.records import load_school
 from carework.schema.school import SCHOOL
@@ -231,7 +232,7 @@ def test_a_damaged_plan_is_refused_with_located_problems(tmp_path_factory: pytes
     path.write_text(text, encoding="utf-8")
     try:
         load_plan(path, "plan.yaml")
-    except PlanError as exc:
+    except CareworkError as exc:
         assert exc.problems
         assert_located(exc.problems, "plan.yaml", text.encode("utf-8"))
 

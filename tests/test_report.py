@@ -181,7 +181,7 @@ def test_undefined_variable_names_the_template_and_line(tmp_path: Path, monkeypa
     (custom / "city.md.j2").write_text("# {{ plan.title }}\n\n{{ school_count }}\n{{ no_such_thing }}\n", encoding="utf-8")
     code, out = invoke("report", "--as-of", AS_OF, "--templates", str(custom))
     assert code == 2
-    assert out.strip().splitlines() == ["模板出错 / template error: mine/city.md.j2:4: 'no_such_thing' is undefined"]
+    assert out.strip().splitlines() == ["模板出错：mine/city.md.j2:4: 'no_such_thing' is undefined"]
     assert not (tmp_path / "reports").exists()  # everything renders before anything is written
 
 
@@ -191,7 +191,7 @@ def test_template_syntax_error_names_the_template_and_line(tmp_path: Path, monke
     custom.mkdir()
     (custom / "index.md.j2").write_text("# x\n{% for a in b %}\n", encoding="utf-8")
     code, out = invoke("report", "--as-of", AS_OF, "--templates", str(custom))
-    assert code == 2 and out.startswith("模板出错 / template error: mine/index.md.j2:2") and "Traceback" not in out
+    assert code == 2 and out.startswith("模板出错：mine/index.md.j2:2") and "Traceback" not in out
 
 
 def test_templates_are_sandboxed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

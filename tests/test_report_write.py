@@ -9,9 +9,10 @@ import pytest
 from report_support import AS_OF, fixture_repo, invoke, tree
 
 from carework.core import atomic
+from carework.core.errors import CareworkError
 from carework.report import write
 from carework.report.paths import paths_for, safe_stem
-from carework.report.write import MANIFEST, WriteError, digest, read_manifest, safe_relative, write_reports
+from carework.report.write import MANIFEST, digest, read_manifest, safe_relative, write_reports
 
 
 def test_names_from_codes_and_districts_stay_in_their_folder() -> None:
@@ -31,7 +32,7 @@ def test_codes_differing_only_in_case_get_different_files() -> None:
 @pytest.mark.parametrize("rel", ["../x.md", "/etc/x.md", "a/../../x.md", "a\\..\\x.md", "./x.md", "a//b.md", MANIFEST, "C:/x.md"])
 def test_unsafe_relative_paths_are_refused(rel: str, tmp_path: Path) -> None:
     assert not safe_relative(rel)
-    with pytest.raises(WriteError):
+    with pytest.raises(CareworkError):
         write_reports(tmp_path / "out", {rel: "x"}, prune=True)
     assert not (tmp_path / "x.md").exists()
 
@@ -42,7 +43,7 @@ def test_a_linked_subfolder_cannot_lead_outside(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "schools").symlink_to(outside, target_is_directory=True)
-    with pytest.raises(WriteError):
+    with pytest.raises(CareworkError):
         write_reports(out, {"schools/A.md": "x"}, prune=True)
     assert list(outside.iterdir()) == []
 
@@ -51,7 +52,7 @@ def test_a_file_carework_did_not_write_is_never_overwritten(tmp_path: Path) -> N
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.md").write_text("mine", encoding="utf-8")
-    with pytest.raises(WriteError) as caught:
+    with pytest.raises(CareworkError) as caught:
         write_reports(out, {"index.md": "generated", "city.md": "generated"}, prune=True)
     assert "index.md" in caught.value.en and (out / "index.md").read_text(encoding="utf-8") == "mine"
     assert not (out / "city.md").exists()

@@ -15,14 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from carework.checking.run import CheckRun
+from carework.core.errors import refused
 from carework.core.model import Result, Status
-from carework.core.problems import BilingualError
 
 KNOWN_STATUSES = ("fail", "waived")
-
-
-class BaselineError(BilingualError):
-    """The baseline file cannot be used: missing, not JSON, or not a `carework check --format json` result."""
 
 
 @dataclass(frozen=True, order=True)
@@ -56,21 +52,21 @@ class Comparison:
 
 
 def load_baseline(path: Path, shown_as: str) -> Baseline:
-    """Read an earlier JSON result; raises BaselineError saying what is wrong with it."""
+    """Read an earlier JSON result; raises CareworkError saying what is wrong with it."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BaselineError(f"找不到基线文件 {shown_as}", f"baseline file {shown_as} not found") from None
+        raise refused(f"找不到基线文件 {shown_as}", f"baseline file {shown_as} not found") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BaselineError(f"基线文件 {shown_as} 不是有效的 JSON：{exc}", f"baseline file {shown_as} is not valid JSON: {exc}") from None
+        raise refused(f"基线文件 {shown_as} 不是有效的 JSON：{exc}", f"baseline file {shown_as} is not valid JSON: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("results"), list):
-        raise BaselineError(f"基线文件 {shown_as} 不是 carework check --format json 的输出（缺少 results 列表）",
-                            f"baseline file {shown_as} is not the output of carework check --format json (no results list)")
+        raise refused(f"基线文件 {shown_as} 不是 carework check --format json 的输出（缺少 results 列表）",
+                      f"baseline file {shown_as} is not the output of carework check --format json (no results list)")
     gaps = []
     for i, item in enumerate(doc["results"]):
         if not _is_result(item):
-            raise BaselineError(f"基线文件 {shown_as} 的 results[{i}] 缺少 school、rule 或 status",
-                                f"results[{i}] of baseline file {shown_as} lacks school, rule or status")
+            raise refused(f"基线文件 {shown_as} 的 results[{i}] 缺少 school、rule 或 status",
+                          f"results[{i}] of baseline file {shown_as} lacks school, rule or status")
         if item["status"] in KNOWN_STATUSES:
             line = item.get("line")
             gaps.append(Gap(item["school"], item["rule"], item["status"], str(item.get("message") or ""),

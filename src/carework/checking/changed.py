@@ -12,13 +12,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from carework.core.errors import CareworkError, refused
 from carework.core.paths import display_path
-from carework.core.problems import BilingualError
 from carework.reading.discover import RECORD_SUFFIXES, discover
-
-
-class GitError(BilingualError):
-    """git could not say what changed: not a repository, an unknown revision, or no git at all."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +52,7 @@ def changed_records(rev: str, within: list[Path], cwd: Path) -> list[Path]:
           f"no revision {rev} in the git repository (a CI checkout may need more history, e.g. fetch-depth: 0)"))
     try:
         base = _git(["merge-base", rev, "HEAD"], top, ("", "")).strip()
-    except GitError:  # unrelated histories, or no commit yet: compare with the revision itself
+    except CareworkError:  # unrelated histories, or no commit yet: compare with the revision itself
         base = rev
     diff = _git(["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"], top,
                 (f"git diff {rev} 失败", f"git diff {rev} failed"))
@@ -72,11 +68,11 @@ def _git(args: list[str], cwd: Path, failure: tuple[str, str]) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", check=False)
     except FileNotFoundError:
-        raise GitError("找不到 git 命令；--changed-since 需要安装 git", "git is not installed; --changed-since needs it") from None
+        raise refused("找不到 git 命令；--changed-since 需要安装 git", "git is not installed; --changed-since needs it") from None
     if done.returncode != 0:
         detail = done.stderr.strip().splitlines()
         tail = f"（{detail[-1]}）" if detail else ""
-        raise GitError(failure[0] + tail, failure[1] + (f" ({detail[-1]})" if detail else ""))
+        raise refused(failure[0] + tail, failure[1] + (f" ({detail[-1]})" if detail else ""))
     return done.stdout
 
 

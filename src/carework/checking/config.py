@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from carework.core.problems import Problem
+from carework.core.errors import invalid_plan
 from carework.core.resources import default_plan
 from carework.schema.fieldtypes import Field, ListOf, Record, Text
 from carework.schema.validate import InvalidFile, load_valid
@@ -33,21 +33,15 @@ class Inputs:
     waivers: Path | None
 
 
-class ConfigError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("invalid configuration")
-        self.problems = problems
-
-
 def resolve(paths: list[Path], plan: Path | None, waivers: Path | None, cwd: Path) -> Inputs:
-    """Decide the inputs of a run; raises ConfigError when carework.yaml is malformed."""
+    """Decide the inputs of a run; raises CareworkError (Failure.PLAN) when carework.yaml is malformed."""
     settings: dict[str, Any] = {"schools": [], "plan": None, "waivers": None}
     config_path = cwd / CONFIG_FILE
     if config_path.is_file():
         try:
             settings = load_valid(config_path, CONFIG_FILE, CONFIG)[1]
         except InvalidFile as exc:
-            raise ConfigError(exc.problems) from None
+            raise invalid_plan(exc.problems) from None
     schools = tuple(paths) or tuple(cwd / s for s in settings["schools"]) or (cwd / "data" / "schools",)
     if plan is None:
         local = cwd / "data" / "plans" / "2024.yaml"

@@ -46,15 +46,3 @@ class Problem:
 
     def fix(self, lang: Lang) -> str:
         return self.fix_zh if lang == "zh" else self.fix_en
-
-
-class BilingualError(Exception):
-    """A failure the CLI reports in one line, in the user's language."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en

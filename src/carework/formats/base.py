@@ -23,9 +23,8 @@ class FormatOptions:
 class Format(ABC):
     """Turns a whole CheckRun into one document of text, written in pieces where the format can (`chunks`)."""
 
+    #: Its key in carework.formats.FORMATS, where its suffixes and kind are declared.
     name: ClassVar[str]
-    #: Machine-readable formats get no progress bar and no decoration.
-    machine: ClassVar[bool] = True
 
     def __init__(self, options: FormatOptions) -> None:
         self.options = options

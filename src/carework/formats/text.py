@@ -30,7 +30,6 @@ STATUS_MARK = {Status.FAIL: "✗", Status.ERROR: "!", Status.WAIVED: "~", Status
 
 class TextFormat(Format):
     name = "text"
-    machine = False
 
     def __init__(self, options: FormatOptions) -> None:
         super().__init__(options)

@@ -14,10 +14,11 @@ from typing import Any
 
 from carework.checking.pool import can_fork, default_jobs, forked_map
 from carework.checking.run import CheckRun
+from carework.core.errors import CareworkError
 from carework.report.context import ContextBuilder
 from carework.report.paths import CITY, DISTRICTS_DIR, INDEX, SCHOOLS_DIR, paths_for
-from carework.report.render import Renderer, TemplateProblem, make_renderer
-from carework.report.write import MANIFEST, WriteError, WriteSummary, write_reports
+from carework.report.render import Renderer, make_renderer
+from carework.report.write import MANIFEST, WriteSummary, write_reports
 
 SCHOOL_TEMPLATE = "school.md.j2"
 DISTRICT_TEMPLATE = "district.md.j2"
@@ -61,7 +62,7 @@ RENDER_CHUNK = 100
 
 
 def render_pages(renderer: Renderer, planned: list[Page], jobs: int | None = None) -> dict[str, str]:
-    """Relative path → Markdown for every page; raises TemplateProblem naming the template and line.
+    """Relative path → Markdown for every page; raises CareworkError naming the template and line.
 
     A city's pages are rendered by every core (`jobs`, default: `parallel.default_jobs`): the first batch here, which
     also compiles the templates, then the rest in forked processes that inherit the pages and the renderer, so only
@@ -70,24 +71,23 @@ def render_pages(renderer: Renderer, planned: list[Page], jobs: int | None = Non
     jobs = default_jobs() if jobs is None else max(1, jobs)
     spans = [(start, min(start + RENDER_CHUNK, len(planned))) for start in range(0, len(planned), RENDER_CHUNK)]
 
-    def work(span: tuple[int, int]) -> list[str] | tuple[str, str]:
+    def work(span: tuple[int, int]) -> list[str] | CareworkError:
         try:
             return [renderer.render(page.template, page.context) for page in planned[span[0]:span[1]]]
-        except TemplateProblem as exc:  # raised again in the parent, in page order
-            return (exc.where, exc.message)
+        except CareworkError as exc:  # raised again in the parent, in page order
+            return exc
 
     if jobs == 1 or len(spans) < 3 or not can_fork():
         texts = [renderer.render(page.template, page.context) for page in planned]
     else:
         texts = []
         for done in itertools.chain([work(spans[0])], forked_map(work, spans[1:], jobs)):
-            if isinstance(done, tuple):
-                raise TemplateProblem(*done)
+            if isinstance(done, CareworkError):
+                raise done
             texts.extend(done)
     return {page.path: text for page, text in zip(planned, texts, strict=True)}
 
 
 __all__ = [
-    "MANIFEST", "Page", "Scope", "TemplateProblem", "WriteError", "WriteSummary", "make_renderer", "pages",
-    "render_pages", "write_reports",
+    "MANIFEST", "Page", "Scope", "WriteSummary", "make_renderer", "pages", "render_pages", "write_reports",
 ]

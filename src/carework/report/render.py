@@ -22,6 +22,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from carework.core.errors import CareworkError, Failure
 from carework.core.i18n import percent, t
 from carework.core.paths import display_path
 from carework.core.problems import Lang
@@ -34,13 +35,9 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-class TemplateProblem(Exception):
-    """A template could not be loaded or rendered; `where` is `file:line` of the template."""
-
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}")
-        self.where = where
-        self.message = message
+def template_error(where: str, message: str) -> CareworkError:
+    """A template could not be loaded or rendered; `where` is `file:line` of the template, `message` Jinja's own."""
+    return CareworkError(Failure.PLAN, f"模板出错：{where}: {message}", f"template error: {where}: {message}")
 
 
 @dataclass(frozen=True)
@@ -55,12 +52,12 @@ class Renderer:
             text = self.env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
             where = f"{display_path(Path(exc.filename)) if exc.filename else exc.name or name}:{exc.lineno}"
-            raise TemplateProblem(where, exc.message or str(exc)) from None
+            raise template_error(where, exc.message or str(exc)) from None
         except Exception as exc:
             frame = _template_frame(exc, name)
             if frame is None:
                 raise
-            raise TemplateProblem(frame, _describe(exc)) from None
+            raise template_error(frame, _describe(exc)) from None
         return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
 

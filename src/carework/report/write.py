@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 
 from carework.core.atomic import atomic_write, new_file_mode, synced_temporary
-from carework.core.problems import BilingualError
+from carework.core.errors import refused
 
 MANIFEST = ".carework-manifest"
 _MANIFEST_HEAD = (
@@ -33,10 +33,6 @@ SYNCS_IN_FLIGHT = 8
 #: Files made ready (written and synced) before they are moved into place: bounds the temporary files that a killed
 #: run could leave behind.
 BATCH = 256
-
-
-class WriteError(BilingualError):
-    """The reports cannot be written where asked; nothing that existed was changed."""
 
 
 @dataclass(frozen=True)
@@ -76,9 +72,10 @@ def read_manifest(out: Path) -> dict[str, str]:
 
 
 def write_reports(out: Path, files: dict[str, str], prune: bool) -> WriteSummary:
-    """Write `files` (relative path → text) under `out`; with `prune`, remove carework's own stale files."""
+    """Write `files` (relative path → text) under `out`; with `prune`, remove carework's own stale files. Raises
+    CareworkError (a usage failure) when they cannot be written there, before anything that existed is changed."""
     if out.exists() and not out.is_dir():
-        raise WriteError(f"{out} 不是文件夹", f"{out} is not a folder")
+        raise refused(f"{out} 不是文件夹", f"{out} is not a folder")
     out.mkdir(parents=True, exist_ok=True)
     root = out.resolve()
     old = read_manifest(out)
@@ -160,22 +157,22 @@ def _check_target(root: Path, rel: str, ours: bool, plain: set[Path]) -> None:
     `plain` holds the folders already found plain in this run (thousands of reports share a few folders).
     """
     if not safe_relative(rel):
-        raise WriteError(f"报告文件名 {rel!r} 不安全，已拒绝写入", f"unsafe report path {rel!r}; refused")
+        raise refused(f"报告文件名 {rel!r} 不安全，已拒绝写入", f"unsafe report path {rel!r}; refused")
     here = root
     for part in PurePosixPath(rel).parts[:-1]:
         here = here / part
         if here in plain:
             continue
         if here.is_symlink() or (here.exists() and not here.is_dir()):
-            raise WriteError(f"{here} 不是普通文件夹（可能是链接），报告不会写到输出文件夹之外",
-                             f"{here} is not a plain folder (a link?); reports are never written outside the output folder")
+            raise refused(f"{here} 不是普通文件夹（可能是链接），报告不会写到输出文件夹之外",
+                          f"{here} is not a plain folder (a link?); reports are never written outside the output folder")
         plain.add(here)
     target = root / rel
     if target.is_dir() and not target.is_symlink():
-        raise WriteError(f"{target} 是文件夹，无法写入报告", f"{target} is a folder; cannot write a report there")
+        raise refused(f"{target} 是文件夹，无法写入报告", f"{target} is a folder; cannot write a report there")
     if (target.exists() or target.is_symlink()) and not ours:
-        raise WriteError(f"{target} 已存在且不是 carework 写的（不在 {MANIFEST} 中）；请移走它或换一个 --out 文件夹",
-                         f"{target} exists and was not written by carework (not in {MANIFEST}); move it or choose another --out")
+        raise refused(f"{target} 已存在且不是 carework 写的（不在 {MANIFEST} 中）；请移走它或换一个 --out 文件夹",
+                      f"{target} exists and was not written by carework (not in {MANIFEST}); move it or choose another --out")
 
 
 def _remove_if_ours(root: Path, rel: str, expected: str) -> bool | None:

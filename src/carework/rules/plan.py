@@ -11,23 +11,17 @@ import string
 from pathlib import Path
 from typing import Any
 
+from carework.core.errors import invalid_plan
 from carework.core.model import Bilingual
 from carework.core.problems import Problem
 from carework.reading.loader import Document
 from carework.rules.checks import COMMON_PLACEHOLDERS, KINDS, compile_check
 from carework.rules.expr import DATE, Env, ExprError, Typed, _lookup, compile_expr, record_env
+from carework.rules.expr_location import expression_location
 from carework.rules.model import Applicability, Band, Plan, Rule, Section, Setting, Target
 from carework.schema.fieldtypes import Choice, Date, Expression, Field, Integer, ListOf, Number, Option, Record, Text
 from carework.schema.school import OWNERSHIP, SCHOOL, SCHOOL_KINDS
 from carework.schema.validate import InvalidFile, load_valid
-
-
-class PlanError(Exception):
-    """The plan cannot be used; every problem found is listed."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the plan")
-        self.problems = problems
 
 
 def _bilingual(required: bool = True) -> Record:
@@ -118,26 +112,29 @@ PLAN_FORMAT = Record((
 
 
 def load_plan(path: Path, display: str | None = None) -> Plan:
-    """Load and compile a plan; raises PlanError listing every problem."""
+    """Load and compile a plan; raises CareworkError (Failure.PLAN) listing every problem."""
     try:
         doc, value = load_valid(path, display or str(path), PLAN_FORMAT)
     except InvalidFile as exc:
-        raise PlanError(exc.problems) from None
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _Builder(doc, value, digest).build()
+        raise invalid_plan(exc.problems) from None
+    raw = path.read_bytes()
+    lines = raw.decode("utf-8-sig", errors="replace").splitlines()
+    return _Builder(doc, value, hashlib.sha256(raw).hexdigest(), lines).build()
 
 
 class _Builder:
-    def __init__(self, doc: Document, data: dict[str, Any], digest: str) -> None:
+    def __init__(self, doc: Document, data: dict[str, Any], digest: str, lines: list[str]) -> None:
         self.doc = doc
         self.data = data
         self.digest = digest
+        self.lines = lines
         self.problems: list[Problem] = []
 
-    def problem(self, path: tuple[str | int, ...], zh: str, en: str, col_offset: int = 0) -> None:
+    def problem(self, path: tuple[str | int, ...], zh: str, en: str, col: int | None = None) -> None:
+        """A problem at `path`; with `col`, at that column of the expression written there."""
         where = self.doc.locate(path)
-        if col_offset:
-            where = type(where)(where.file, where.line, where.column + col_offset, where.path)
+        if col is not None and path in self.doc.marks:
+            where = expression_location(self.lines, where, col, keyed=isinstance(path[-1], str))
         self.problems.append(Problem(where, "plan-error", zh, en))
 
     def build(self) -> Plan:
@@ -158,7 +155,7 @@ class _Builder:
         if head["period"]["start"] > head["period"]["end"]:
             self.problem(("plan", "period"), "计划期的开始晚于结束", "the period starts after it ends")
         if self.problems:
-            raise PlanError(self.problems)
+            raise invalid_plan(self.problems)
         return Plan(
             id=head["id"], title=_text(head["title"]), issuer=_text(head["issuer"]), year=head["year"],
             period=(head["period"]["start"], head["period"]["end"]), sections=sections, settings=settings,
@@ -170,7 +167,7 @@ class _Builder:
         try:
             return compile_expr(source, env)
         except ExprError as exc:
-            self.problem(path, f"{what}：{exc.message_zh}", f"{what}: {exc.message_en}")
+            self.problem(path, f"{what}：{exc.message_zh}", f"{what}: {exc.message_en}", exc.col)
             return None
 
     def definitions(self, env: Env) -> tuple[Env, tuple[tuple[str, Typed], ...]]:
@@ -237,8 +234,10 @@ class _Builder:
             return compile_check(spec, env)
         except ExprError as exc:
             key = getattr(exc, "key", "kind")
+            kind = KINDS.get(spec.get("kind") or "")
+            in_expression = kind is not None and key in kind.required + kind.optional and isinstance(spec.get(key), str)
             self.problem(path + ("check", key), f"规则 {raw['id']} 的 check.{key}：{exc.message_zh}",
-                         f"rule {raw['id']}, check.{key}: {exc.message_en}")
+                         f"rule {raw['id']}, check.{key}: {exc.message_en}", exc.col if in_expression else None)
             return None
 
     def placeholders(self, raw: dict[str, Any], path: tuple[str | int, ...], what: str, what_en: str) -> None:
