@@ -74,8 +74,11 @@ def total(parts: Iterable[Counts]) -> Counts:
 class ContextBuilder:
     """Builds every page's context from one run; lookups are computed once here."""
 
-    def __init__(self, run: CheckRun, school_paths: dict[str, str], district_paths: dict[str, str]) -> None:
+    def __init__(self, run: CheckRun, school_paths: dict[str, str], district_paths: dict[str, str],
+                 index: str = "") -> None:
         self.run = run
+        #: The index page's path, which every page links back to ("" where there is none, as in a check summary).
+        self.index = index
         self.rules: dict[str, Rule] = {r.id: r for r in run.plan.rules}
         self.schools: dict[str, School] = {s.code: s for s in run.schools}
         # The one pass over the results: everything below works from these per-school lists.
@@ -96,7 +99,7 @@ class ContextBuilder:
         self._districts: tuple[DistrictInfo, ...] | None = None
 
     def common(self, page: str) -> dict[str, Any]:
-        return {"plan": self.plan, "as_of": self.run.as_of.isoformat(), "page": page}
+        return {"plan": self.plan, "as_of": self.run.as_of.isoformat(), "page": page, "index": self.index}
 
     def school_info(self, code: str) -> SchoolInfo:
         info = self._infos.get(code)
