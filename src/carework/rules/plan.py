@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import string
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,12 +43,6 @@ APPLIES = Record((
     Field("batches", ListOf(Integer(minimum=1)), "优质化建设批次", "quality-construction batches"),
     Field("when", Expression(), "其他条件", "further condition"),
 ))
-RULE_ID = Text(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
-
-
-def plan_format() -> Record:
-    """The plan file's format; its `check:` follows the check kinds registered in `checks.KINDS` when called."""
-    return _plan_format(tuple(KINDS.items()))
 
 
 def check_format(kinds: tuple[tuple[str, Kind], ...]) -> Record:
@@ -59,76 +54,90 @@ def check_format(kinds: tuple[tuple[str, Kind], ...]) -> Record:
     ))
 
 
+CHECK = check_format(tuple(KINDS.items()))
+RULE_ID = Text(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+
+PLAN_FORMAT = Record((
+    Field("plan", Record((
+        Field("id", RULE_ID, "计划编号", "plan id", required=True),
+        Field("title", TEXT2, "标题", "title", required=True),
+        Field("issuer", TEXT2, "发文单位", "issuer", required=True),
+        Field("year", Integer(minimum=1990, maximum=2100), "年度", "year", required=True),
+        Field("period", Record((
+            Field("start", Date(), "开始", "start", required=True),
+            Field("end", Date(), "结束", "end", required=True),
+        )), "计划期", "period", required=True),
+        Field("source", Text(), "原文出处说明", "where the text comes from"),
+    )), "计划", "the plan", required=True),
+    Field("settings", ListOf(Record((
+        Field("name", Text(pattern=r"^[a-z][a-z0-9_]*$"), "名称", "name", required=True),
+        Field("value", Number(), "取值", "value", required=True),
+        Field("title", TEXT2, "说明", "meaning", required=True),
+        Field("basis", Choice((Option("text", "原文", "the text"), Option("practice", "实践惯例", "practice"),
+                               Option("reading", "我们的解读", "our reading"))), "依据", "basis", required=True),
+    ))), "可调参数", "settings"),
+    Field("vocabularies", ListOf(Record((
+        Field("name", Text(pattern=r"^[a-z][a-z0-9_]*$"), "名称", "name", required=True),
+        Field("values", ListOf(Text()), "取值", "values", required=True),
+    ))), "名称表", "vocabularies"),
+    Field("definitions", ListOf(Record((
+        Field("name", Text(pattern=r"^[a-z][a-z0-9_]*$"), "名称", "name", required=True),
+        Field("expr", Expression(), "表达式", "expression", required=True),
+        Field("title", TEXT2, "说明", "meaning"),
+    ))), "定义", "definitions"),
+    Field("sections", ListOf(Record((
+        Field("number", Integer(minimum=1), "序号", "number", required=True),
+        Field("title", TEXT2, "标题", "title", required=True),
+        Field("short", TEXT2, "简称（用于表格和图）", "short title for tables and charts", required=True),
+    ))), "部分", "sections", required=True),
+    Field("rules", ListOf(Record((
+        Field("id", RULE_ID, "编号", "id", required=True),
+        Field("section", Integer(minimum=1), "所属部分", "section", required=True),
+        Field("title", TEXT2, "要求", "requirement", required=True),
+        Field("source", Text(), "原文", "source text", required=True),
+        Field("scope", Choice((Option("school", "学校", "school"), Option("bureau", "教育局", "bureau"))),
+              "检查对象", "checked on", required=True),
+        Field("severity", Choice((Option("error", "必须", "must"), Option("warning", "应当", "should"),
+                                  Option("advice", "建议", "advice"))), "严重程度", "severity"),
+        Field("applies_to", APPLIES, "适用范围", "applies to"),
+        Field("check", CHECK, "检查", "check"),
+        Field("field", Text(), "指向的记录字段", "record field findings point at"),
+        Field("message", TEXT2, "未达标时的说明", "message when not met"),
+        Field("remedy", TEXT2, "整改办法", "how to fix"),
+        Field("reading", TEXT2, "解读说明", "how the text was read"),
+    ))), "规则", "rules", required=True),
+    Field("targets", ListOf(Record((
+        Field("id", RULE_ID, "编号", "id", required=True),
+        Field("section", Integer(minimum=1), "所属部分", "section", required=True),
+        Field("title", TEXT2, "目标", "target", required=True),
+        Field("source", Text(), "原文", "source text", required=True),
+        Field("population", APPLIES, "统计范围（分母）", "population (denominator)"),
+        Field("counts", Expression(), "计入条件（分子）", "what counts (numerator)", required=True),
+        Field("target", Number(minimum=0), "目标比例", "target share", required=True),
+        Field("bands", ListOf(Record((
+            Field("status", Text(), "状态", "status", required=True),
+            Field("at_least", Number(minimum=0), "不低于", "at least", required=True),
+            Field("title", TEXT2, "名称", "name", required=True),
+        ))), "分档", "bands", required=True),
+        Field("levels", ListOf(Choice((Option("city", "全市", "city"), Option("district", "各区", "district")))),
+              "统计层级", "levels"),
+        Field("due", Date(), "截止日期", "due date", required=True),
+        Field("progress", ListOf(Expression()), "接近程度（排序依据）", "how close a school is (sort keys)"),
+    ))), "总体目标", "aggregate targets"),
+))
+
+
+def plan_format() -> Record:
+    """The plan file's format, its `check:` following the kinds registered in `checks.KINDS` now."""
+    return _plan_format(tuple(KINDS.items()))
+
+
 @lru_cache(maxsize=4)
 def _plan_format(kinds: tuple[tuple[str, Kind], ...]) -> Record:
-    return Record((
-        Field("plan", Record((
-            Field("id", RULE_ID, "计划编号", "plan id", required=True),
-            Field("title", TEXT2, "标题", "title", required=True),
-            Field("issuer", TEXT2, "发文单位", "issuer", required=True),
-            Field("year", Integer(minimum=1990, maximum=2100), "年度", "year", required=True),
-            Field("period", Record((
-                Field("start", Date(), "开始", "start", required=True),
-                Field("end", Date(), "结束", "end", required=True),
-            )), "计划期", "period", required=True),
-            Field("source", Text(), "原文出处说明", "where the text comes from"),
-        )), "计划", "the plan", required=True),
-        Field("settings", ListOf(Record((
-            Field("name", Text(pattern=r"^[a-z][a-z0-9_]*$"), "名称", "name", required=True),
-            Field("value", Number(), "取值", "value", required=True),
-            Field("title", TEXT2, "说明", "meaning", required=True),
-            Field("basis", Choice((Option("text", "原文", "the text"), Option("practice", "实践惯例", "practice"),
-                                   Option("reading", "我们的解读", "our reading"))), "依据", "basis", required=True),
-        ))), "可调参数", "settings"),
-        Field("vocabularies", ListOf(Record((
-            Field("name", Text(pattern=r"^[a-z][a-z0-9_]*$"), "名称", "name", required=True),
-            Field("values", ListOf(Text()), "取值", "values", required=True),
-        ))), "名称表", "vocabularies"),
-        Field("definitions", ListOf(Record((
-            Field("name", Text(pattern=r"^[a-z][a-z0-9_]*$"), "名称", "name", required=True),
-            Field("expr", Expression(), "表达式", "expression", required=True),
-            Field("title", TEXT2, "说明", "meaning"),
-        ))), "定义", "definitions"),
-        Field("sections", ListOf(Record((
-            Field("number", Integer(minimum=1), "序号", "number", required=True),
-            Field("title", TEXT2, "标题", "title", required=True),
-            Field("short", TEXT2, "简称（用于表格和图）", "short title for tables and charts", required=True),
-        ))), "部分", "sections", required=True),
-        Field("rules", ListOf(Record((
-            Field("id", RULE_ID, "编号", "id", required=True),
-            Field("section", Integer(minimum=1), "所属部分", "section", required=True),
-            Field("title", TEXT2, "要求", "requirement", required=True),
-            Field("source", Text(), "原文", "source text", required=True),
-            Field("scope", Choice((Option("school", "学校", "school"), Option("bureau", "教育局", "bureau"))),
-                  "检查对象", "checked on", required=True),
-            Field("severity", Choice((Option("error", "必须", "must"), Option("warning", "应当", "should"),
-                                      Option("advice", "建议", "advice"))), "严重程度", "severity"),
-            Field("applies_to", APPLIES, "适用范围", "applies to"),
-            Field("check", check_format(kinds), "检查", "check"),
-            Field("field", Text(), "指向的记录字段", "record field findings point at"),
-            Field("message", TEXT2, "未达标时的说明", "message when not met"),
-            Field("remedy", TEXT2, "整改办法", "how to fix"),
-            Field("reading", TEXT2, "解读说明", "how the text was read"),
-        ))), "规则", "rules", required=True),
-        Field("targets", ListOf(Record((
-            Field("id", RULE_ID, "编号", "id", required=True),
-            Field("section", Integer(minimum=1), "所属部分", "section", required=True),
-            Field("title", TEXT2, "目标", "target", required=True),
-            Field("source", Text(), "原文", "source text", required=True),
-            Field("population", APPLIES, "统计范围（分母）", "population (denominator)"),
-            Field("counts", Expression(), "计入条件（分子）", "what counts (numerator)", required=True),
-            Field("target", Number(minimum=0), "目标比例", "target share", required=True),
-            Field("bands", ListOf(Record((
-                Field("status", Text(), "状态", "status", required=True),
-                Field("at_least", Number(minimum=0), "不低于", "at least", required=True),
-                Field("title", TEXT2, "名称", "name", required=True),
-            ))), "分档", "bands", required=True),
-            Field("levels", ListOf(Choice((Option("city", "全市", "city"), Option("district", "各区", "district")))),
-                  "统计层级", "levels"),
-            Field("due", Date(), "截止日期", "due date", required=True),
-            Field("progress", ListOf(Expression()), "接近程度（排序依据）", "how close a school is (sort keys)"),
-        ))), "总体目标", "aggregate targets"),
-    ))
+    rules = PLAN_FORMAT.field("rules")
+    assert rules is not None and isinstance(rules.type, ListOf) and isinstance(rules.type.item, Record)
+    rule = Record(tuple(replace(f, type=check_format(kinds)) if f.name == "check" else f for f in rules.type.item.fields))
+    return Record(tuple(replace(f, type=replace(rules.type, item=rule)) if f is rules else f for f in PLAN_FORMAT.fields))
 
 
 def load_plan(path: Path, display: str | None = None) -> Plan:
