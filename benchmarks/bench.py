@@ -28,9 +28,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
+GENERATOR = ROOT / "tests" / "support" / "generate.py"
+sys.path.insert(0, str(ROOT / "tests"))
 
-from generate import generate  # noqa: E402
+from support.generate import generate  # noqa: E402
 
 AS_OF = "2024-12-31"
 PLAN = ROOT / "data" / "plans" / "2024.yaml"
@@ -64,7 +65,7 @@ def ensure_data(count: int, root: Path) -> Path:
     """The folder of `count` generated records, generated once and reused while the generator is unchanged."""
     folder = root / f"{count}"
     stamp = folder / ".generated"
-    want = f"{count} {(HERE / 'generate.py').stat().st_mtime_ns}"
+    want = f"{count} {GENERATOR.stat().st_mtime_ns}"
     if not (stamp.is_file() and stamp.read_text() == want):
         print(f"generating {count} records into {folder} …", file=sys.stderr)
         generate(count, folder)

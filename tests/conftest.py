@@ -46,12 +46,9 @@ def merge(base: Any, patch: Any) -> Any:
 
 
 def generated_city(folder: Path, count: int, seed: int, waived: int = 20) -> Inputs:
-    """`count` generated schools in `folder`/schools (benchmarks/generate.py: every kind of result), and a waiver
+    """`count` generated schools in `folder`/schools (tests/support/generate.py: every kind of result), and a waiver
     file covering rule S2-13 for the first `waived` of them."""
-    import sys
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from generate import generate
+    from support.generate import generate
 
     schools = folder / "schools"
     generate(count, schools, seed=seed)

@@ -11,13 +11,13 @@ import os
 import pickle
 import shutil
 import stat
-import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
+from conftest import AS_OF, PLAN_FILE, TODAY
+from support.generate import generate
 
 import carework.checking.cache as cache_module
 import carework.checking.pool as parallel
@@ -27,9 +27,6 @@ from carework.checking.pipeline import run_check
 from carework.checking.record_check import FileOutcome
 from carework.checking.run import CheckRun
 from carework.core.model import Status
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate  # noqa: E402
 
 RECORDS = 24
 

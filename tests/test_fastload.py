@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +11,11 @@ import pytest
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.generate import generate
 
 from carework.reading import fastload
 from carework.reading.fastload import YAML_RS, fast_parse
 from carework.reading.loader import Limits, YamlError, decode, parse
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate  # noqa: E402
 
 pytestmark = pytest.mark.skipif(YAML_RS is None, reason="yaml-rs is not installed; every record takes the PyYAML path")
 

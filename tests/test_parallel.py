@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
+from conftest import AS_OF, PLAN_FILE, TODAY
+from support.generate import generate
 
 import carework.checking.pool as parallel
 from carework.checking.config import Inputs
@@ -20,9 +20,6 @@ from carework.rules.engine import evaluate_school, evaluate_targets, waiver_inde
 from carework.rules.model import Plan
 from carework.schema.records import load_school, unique_codes
 from carework.schema.validate import Context
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate  # noqa: E402
 
 RECORDS = 150
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import PLAN_FILE, SHARED
 
 from carework.core.errors import CareworkError
+from carework.rules.checks import KINDS, Kind, Outcome, Scope
+from carework.rules.expr import Typed
 from carework.rules.plan import load_plan
 
 HEAD = """\
@@ -173,3 +177,46 @@ def test_an_unknown_check_key_is_located_at_the_key(tmp_path: Path) -> None:
     text = rule().replace("      min: settings.min_hearings\n", "      min: settings.min_hearings\n      maximum: 3\n")
     [(line, column, message)] = located(tmp_path, text)
     assert "maximum" in message and (line, column) == column_of(text, "maximum")
+
+
+def _build_at_most(parts: dict[str, Typed], _: Any) -> Callable[[Scope], Outcome]:
+    value, maximum = parts["value"].fn, parts["max"].fn
+
+    def evaluate(scope: Scope) -> Outcome:
+        found, expected = value(scope, None), maximum(scope, None)
+        passed = found is not None and found <= expected
+        return Outcome(passed, found, expected, None if passed else {"found": found, "expected": expected})
+
+    return evaluate
+
+
+AT_MOST = Kind("数值不高于上限", "a number is at most a maximum", ("value", "max"), ("note",), ("found", "expected"),
+               _build_at_most)
+
+
+def at_most_rule(max_key: str = "max") -> str:
+    return rule().replace("kind: at_least", "kind: at_most").replace("      min:", f"      {max_key}:")
+
+
+def test_a_check_kind_is_declared_in_one_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kind added to `checks.KINDS` alone is one the plan accepts: its keys, its placeholders, its evaluation."""
+    monkeypatch.setitem(KINDS, "at_most", AT_MOST)
+    plan = load_plan(write(tmp_path, at_most_rule()))
+    check = plan.rules[0].check
+    assert check is not None and check.kind == "at_most" and set(check.parts) == {"value", "max"}
+
+
+def test_a_misspelt_key_of_a_new_kind_names_the_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(KINDS, "at_most", AT_MOST)
+    rules = at_most_rule(max_key="maxx")
+    with pytest.raises(CareworkError) as caught:
+        load_plan(write(tmp_path, rules))
+    [problem] = caught.value.problems
+    assert problem.location.path == ("rules", 0, "check", "maxx") and problem.location.line == line_of(rules, "maxx")
+    assert "rules[0].check.maxx" in problem.message_en and problem.fix_en == "did you mean max?"
+
+
+def test_a_key_of_another_kind_names_the_rule_and_the_kind_s_keys(tmp_path: Path) -> None:
+    [(_, message)] = problems(tmp_path, rule().replace("      min:", "      require: true\n      min:"))
+    assert "rule R-01, check.require: a at_least check has no key require (allowed: kind, min, value)" in message
+

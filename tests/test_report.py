@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 import yaml
 from conftest import base_record, merge, write_record
-from report_support import AS_OF, FIXTURE, check_markdown, fixture_repo, invoke, tree
+from support.reports import AS_OF, FIXTURE, check_markdown, fixture_repo, invoke, tree
 
 from carework.checking.config import Inputs
 from carework.checking.pipeline import run_check

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from report_support import AS_OF, GOLDEN, check_markdown, compare_golden, fixture_repo, invoke, tree
+from support.reports import AS_OF, GOLDEN, check_markdown, compare_golden, fixture_repo, invoke, tree
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -3,19 +3,16 @@ reported the same way, for the first failing page."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, PLAN_FILE, ROOT, TODAY
+from conftest import AS_OF, PLAN_FILE, TODAY
+from support.generate import generate
 
 from carework.checking.config import Inputs
 from carework.checking.pipeline import run_check
 from carework.core.errors import CareworkError
 from carework.report import Page, Scope, make_renderer, pages, render_pages
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from report_support import AS_OF, fixture_repo, invoke, tree
+from support.reports import AS_OF, fixture_repo, invoke, tree
 
 from carework.core import atomic
 from carework.core.errors import CareworkError

@@ -1,20 +1,18 @@
 """Template contexts: plain frozen values built from a CheckRun, so templates only read and never compute.
 
-Texts that differ by language stay `Bilingual` (the template environment prints them in the report's language);
-everything is in a stable order so the same run always renders the same bytes.
+The values are the frozen records of `records.py`. Texts that differ by language stay `Bilingual` (the template
+environment prints them in the report's language); everything is in a stable order so the same run always renders the same bytes.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from carework.checking.run import CheckRun
 from carework.checking.summary import Tally, gap_weight, gaps, tally
 from carework.core.model import (
-    SEVERITIES,
     SEVERITY_LABELS,
     STATUS_LABELS,
     Bilingual,
@@ -24,145 +22,24 @@ from carework.core.model import (
     TargetResult,
 )
 from carework.core.problems import Problem
+from carework.report.records import (
+    CommonGap,
+    Counts,
+    DistrictInfo,
+    Finding,
+    InvalidRecord,
+    PlanInfo,
+    ProblemInfo,
+    SchoolInfo,
+    SectionInfo,
+    TargetInfo,
+)
 from carework.rules.model import Rule
 from carework.schema.school import OWNERSHIP, QUALITY_STATUS, SCHOOL_KINDS
 
 #: How many of the schools closest to a target are named, at least (more when more are needed).
 CLOSEST_SHOWN = 5
 COMMON_GAPS_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class Counts:
-    passed: int
-    failed: int
-    waived: int
-    not_applicable: int
-    errors: int
-    applicable: int
-    rate: float | None
-    must: int
-    should: int
-    advice: int
-
-
-@dataclass(frozen=True)
-class PlanInfo:
-    id: str
-    title: Bilingual
-    issuer: Bilingual
-    year: int
-
-
-@dataclass(frozen=True)
-class SchoolInfo:
-    code: str
-    name: str
-    district: str
-    kind: Bilingual
-    ownership: Bilingual
-    batch: int | None
-    quality: Bilingual | None
-    self_score: float | None
-    file: str
-    #: The school's report, relative to the output folder.
-    path: str
-    counts: Counts
-    invalid: bool
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    title: Bilingual
-    section: int
-    status: str
-    status_label: Bilingual
-    severity: str
-    severity_label: Bilingual
-    message: Bilingual
-    remedy: Bilingual
-    source: str
-    file: str
-    line: int
-    reason: str = ""
-    approved_by: str = ""
-    expires: str = ""
-
-
-@dataclass(frozen=True)
-class SectionInfo:
-    number: int
-    title: Bilingual
-    short: Bilingual
-    counts: Counts
-    #: Gaps and requirements that could not be judged, in plan order.
-    gaps: tuple[Finding, ...] = ()
-
-
-@dataclass(frozen=True)
-class ProblemInfo:
-    file: str
-    line: int
-    column: int
-    path: str
-    level: str
-    level_label: Bilingual
-    message: Bilingual
-    fix: Bilingual
-
-
-@dataclass(frozen=True)
-class InvalidRecord:
-    file: str
-    school: SchoolInfo | None
-    problems: tuple[ProblemInfo, ...]
-
-
-@dataclass(frozen=True)
-class TargetInfo:
-    id: str
-    title: Bilingual
-    source: str
-    district: str | None
-    value: float | None
-    target: float
-    #: Percentage points still missing; negative when the target is exceeded, None with no schools.
-    distance: float | None
-    numerator: int
-    denominator: int
-    needed: int
-    status: str
-    status_label: Bilingual
-    due: str
-    closest: tuple[SchoolInfo, ...]
-    closest_total: int
-
-
-@dataclass(frozen=True)
-class CommonGap:
-    rule: str
-    title: Bilingual
-    severity: str
-    severity_label: Bilingual
-    schools: int
-    applicable: int
-
-
-@dataclass(frozen=True)
-class DistrictInfo:
-    name: str
-    path: str
-    schools: int
-    counts: Counts
-    #: The district's result of each aggregate target, by target id (absent when none of its schools counts).
-    targets: dict[str, TargetInfo]
-    invalid: int
-
-
-#: The records a template reads: plain frozen values, every field of which a template may read.
-RECORDS = (Counts, PlanInfo, SchoolInfo, Finding, SectionInfo, ProblemInfo, InvalidRecord, TargetInfo, CommonGap,
-           DistrictInfo)
 
 
 def _pair(labels: tuple[str, str]) -> Bilingual:
@@ -173,13 +50,10 @@ _STATUS_LABELS = {status: _pair(labels) for status, labels in STATUS_LABELS.item
 _SEVERITY_LABELS = {severity: _pair(labels) for severity, labels in SEVERITY_LABELS.items()}
 _SHOWN_AS_GAPS = frozenset({Status.FAIL, Status.ERROR})
 _APPLICABLE = frozenset({Status.PASS, Status.FAIL, Status.WAIVED})
-#: Where `ContextBuilder.figures` counts a status, and the severity of a gap: the fields of `Tally`, then must, should
-#: and advice as `gap_weight` orders them.
-_STATUS_SLOT = {Status.PASS: 0, Status.FAIL: 1, Status.WAIVED: 2, Status.NOT_APPLICABLE: 3, Status.ERROR: 4}
-_SEVERITY_SLOT = {severity: 5 + i for i, severity in enumerate(SEVERITIES)}
 
 
 def counts(results: list[Result]) -> Counts:
+    """The figures of some results: `summary.tally` and `summary.gap_weight`, the one counting of a run's results."""
     tallied = tally(results)
     must, should, advice = gap_weight(results)
     return _counts(tallied, must, should, advice)
@@ -190,31 +64,21 @@ def _counts(tallied: Tally, must: int, should: int, advice: int) -> Counts:
                   tallied.applicable, tallied.rate, must, should, advice)
 
 
-def _row_counts(row: list[int]) -> Counts:
-    passed, failed, waived, not_applicable, errors, must, should, advice = row
-    return _counts(Tally(passed, failed, waived, not_applicable, errors), must, should, advice)
-
-
 def total(parts: Iterable[Counts]) -> Counts:
     """The counts of several groups of results together: what `counts` gives for all of them at once."""
-    passed = failed = waived = not_applicable = errors = must = should = advice = 0
-    for c in parts:
-        passed += c.passed
-        failed += c.failed
-        waived += c.waived
-        not_applicable += c.not_applicable
-        errors += c.errors
-        must += c.must
-        should += c.should
-        advice += c.advice
-    return _counts(Tally(passed, failed, waived, not_applicable, errors), must, should, advice)
+    parts = list(parts)
+    tallied = Tally.total(Tally(c.passed, c.failed, c.waived, c.not_applicable, c.errors) for c in parts)
+    return _counts(tallied, sum(c.must for c in parts), sum(c.should for c in parts), sum(c.advice for c in parts))
 
 
 class ContextBuilder:
     """Builds every page's context from one run; lookups are computed once here."""
 
-    def __init__(self, run: CheckRun, school_paths: dict[str, str], district_paths: dict[str, str]) -> None:
+    def __init__(self, run: CheckRun, school_paths: dict[str, str], district_paths: dict[str, str],
+                 index: str = "") -> None:
         self.run = run
+        #: The index page's path, which every page links back to ("" where there is none, as in a check summary).
+        self.index = index
         self.rules: dict[str, Rule] = {r.id: r for r in run.plan.rules}
         self.schools: dict[str, School] = {s.code: s for s in run.schools}
         # The one pass over the results: everything below works from these per-school lists.
@@ -235,7 +99,7 @@ class ContextBuilder:
         self._districts: tuple[DistrictInfo, ...] | None = None
 
     def common(self, page: str) -> dict[str, Any]:
-        return {"plan": self.plan, "as_of": self.run.as_of.isoformat(), "page": page}
+        return {"plan": self.plan, "as_of": self.run.as_of.isoformat(), "page": page, "index": self.index}
 
     def school_info(self, code: str) -> SchoolInfo:
         info = self._infos.get(code)
@@ -280,27 +144,12 @@ class ContextBuilder:
         return out
 
     def figures(self, code: str) -> tuple[Counts, tuple[Counts, ...]]:
-        """One school's counts, overall and in each plan section (in plan order), from one pass over its results.
-
-        The same figures as `counts` of all its results and of each section's (`by_section`), which would take a
-        dozen passes; this runs for every school and most of its results.
-        """
+        """One school's counts, overall and in each plan section (in plan order); asked for by several pages."""
         found = self._figures.get(code)
         if found is None:
-            seen = Counter((self.rules[r.rule].section, r.status, r.severity if r.status == Status.FAIL else None)
-                           for r in self.results.get(code, []))
-            overall = [0] * 8
-            rows = {number: [0] * 8 for number in self.section_numbers}
-            for (section, status, severity), n in seen.items():
-                for row in (overall, rows.get(section)):
-                    if row is None:
-                        continue
-                    if status in _STATUS_SLOT:
-                        row[_STATUS_SLOT[status]] += n
-                    if severity in _SEVERITY_SLOT:
-                        row[_SEVERITY_SLOT[severity]] += n
-            found = self._figures[code] = (
-                _row_counts(overall), tuple(_row_counts(rows[number]) for number in self.section_numbers))
+            results = self.results.get(code, [])
+            sections = self.by_section(results)
+            found = self._figures[code] = (counts(results), tuple(counts(sections[n]) for n in self.section_numbers))
         return found
 
     def school_sections(self, code: str) -> tuple[SectionInfo, ...]:

@@ -1,4 +1,5 @@
-"""Where each report goes inside the output folder, derived from school codes and district names.
+"""Safe report file names inside the output folder, derived from school codes and district names (the folders are
+the page table's, `pages.py`).
 
 Codes are validated by pattern when a record loads, and district names are free text; either way a name is reduced
 to letters, digits, `-` and `_` here, so no value can climb out of the output folder or name a device. A name that
@@ -9,11 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-
-INDEX = "index.md"
-CITY = "city.md"
-SCHOOLS_DIR = "schools"
-DISTRICTS_DIR = "districts"
 
 _UNSAFE = re.compile(r"[^\w-]", re.UNICODE)
 _MAX_STEM = 48

@@ -27,9 +27,9 @@ from carework.core.i18n import percent, t
 from carework.core.paths import display_path
 from carework.core.problems import Lang
 from carework.core.resources import templates_dir
-from carework.report.context import RECORDS
 from carework.report.markdown import escape_md, localize, mermaid_label, url_path
 from carework.report.paths import relative_link
+from carework.report.records import RECORDS
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _BLANK_LINES = re.compile(r"\n{3,}")

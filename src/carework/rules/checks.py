@@ -1,7 +1,10 @@
 """The kinds of check a rule can make, one registry whose keys the plan names in `check.kind`.
 
-Each kind declares which expressions it takes and which placeholders its messages may use; the plan loader compiles
-them once, and the engine calls `evaluate` with one school's scope.
+Each kind declares which expressions it takes (required, optional, evaluated per item) and which placeholders its
+messages may use; everything else follows from `KINDS`: the keys the plan's `check:` accepts (a misspelt one gets the
+plan format's "did you mean"), the error naming the rule when a key belongs to another kind, the table of kinds in
+the docs. The plan loader compiles each check once, and the engine
+calls `evaluate` with one school's scope. A new kind is one entry here.
 """
 
 from __future__ import annotations
@@ -95,6 +98,11 @@ class Kind:
     #: Keys evaluated once per element of `items`, with the element bound to `item`.
     per_item: tuple[str, ...] = ()
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every expression key a check of this kind may have, required ones first."""
+        return self.required + self.optional
+
 
 def _numeric(part: Typed, key: str) -> None:
     if not (isinstance(part.type, (Number, Integer)) or part.type is ANY):
@@ -166,6 +174,11 @@ KINDS: dict[str, Kind] = {
 COMMON_PLACEHOLDERS = ("year", "school")
 
 
+def check_keys(kinds: Mapping[str, Kind]) -> tuple[str, ...]:
+    """The expression keys of every kind, each once, in declaration order: what a plan's `check:` may hold."""
+    return tuple(dict.fromkeys(key for kind in kinds.values() for key in kind.keys))
+
+
 def compile_check(spec: Mapping[str, Any], env: Env) -> Check:
     """Compile a rule's `check:` mapping; raises ExprError (with the offending key in `key`) on any mistake."""
     kind_name = spec.get("kind")
@@ -179,7 +192,7 @@ def compile_check(spec: Mapping[str, Any], env: Env) -> Check:
             raise _keyed(ExprError(f"{kind_name} 检查没有 {key} 这一项（可用：{', '.join(sorted(allowed))}）",
                                    f"a {kind_name} check has no key {key} (allowed: {', '.join(sorted(allowed))})"), key)
     parts: dict[str, Typed] = {}
-    for key in kind.required + kind.optional:
+    for key in kind.keys:
         if key not in spec:
             if key in kind.required:
                 raise _keyed(ExprError(f"{kind_name} 检查缺少 {key}", f"a {kind_name} check needs {key}"), "kind")

@@ -1,6 +1,7 @@
-"""Generate docs/record.md (the record, field by field) and docs/rules.md (every rule with its source sentence).
+"""Generate docs/record.md (the record, field by field) and docs/rules.md (the check kinds, and every rule with its
+source sentence).
 
-Both follow from the declarations, so they are generated, never edited by hand; a test checks they are current.
+Both follow from the declarations (the schema, `checks.KINDS`, the plan), so they are generated, never edited by hand; a test checks they are current.
 Regenerate with `python -m carework.rules.docs`.
 """
 
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 from carework.core.model import SEVERITY_LABELS
+from carework.rules.checks import COMMON_PLACEHOLDERS, KINDS
 from carework.rules.model import Plan
 from carework.schema.fieldtypes import Choice, Date, Field, FieldType, Integer, ListOf, Number, Record, Text, type_name
 from carework.schema.school import SCHOOL
@@ -73,6 +75,16 @@ def record_markdown() -> str:
     return "\n".join(lines)
 
 
+def check_kinds_table() -> list[str]:
+    """The Markdown table of the check kinds in `checks.KINDS`: their keys and message placeholders (the README
+    shows the same table)."""
+    lines = ["| kind | keys | message placeholders |", "| --- | --- | --- |"]
+    for name, kind in KINDS.items():
+        keys = [f"`{k}`" for k in kind.required] + [f"optional `{k}`" for k in kind.optional]
+        lines.append(f"| `{name}` | {', '.join(keys)} | {', '.join(f'`{{{p}}}`' for p in kind.placeholders)} |")
+    return lines
+
+
 def rules_markdown(plan: Plan) -> str:
     lines = [
         f"# The rules of {plan.title.en} ({plan.title.zh})",
@@ -82,6 +94,12 @@ def rules_markdown(plan: Plan) -> str:
         "Every requirement of the text, with the Chinese sentence it implements. `bureau` rows are duties of the",
         "education bureau that no school record can show: they are listed so the trace from text to rules is",
         "complete, and never checked per school. `carework explain ID` shows one rule whole.",
+        "",
+        "## Check kinds",
+        "",
+        *check_kinds_table(),
+        "",
+        f"Every message may also use {' and '.join(f'`{{{p}}}`' for p in COMMON_PLACEHOLDERS)}.",
         "",
     ]
     for section in plan.sections:

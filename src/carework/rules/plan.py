@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import string
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from carework.core.errors import invalid_plan
 from carework.core.model import Bilingual
 from carework.core.problems import Problem
 from carework.reading.loader import Document
-from carework.rules.checks import COMMON_PLACEHOLDERS, KINDS, compile_check
+from carework.rules.checks import COMMON_PLACEHOLDERS, KINDS, Kind, check_keys, compile_check
 from carework.rules.expr import DATE, Env, ExprError, Typed, _lookup, compile_expr, record_env
 from carework.rules.expr_location import expression_location
 from carework.rules.model import Applicability, Band, Plan, Rule, Section, Setting, Target
@@ -35,10 +37,18 @@ APPLIES = Record((
     Field("batches", ListOf(Integer(minimum=1)), "优质化建设批次", "quality-construction batches"),
     Field("when", Expression(), "其他条件", "further condition"),
 ))
-CHECK = Record((
-    Field("kind", Choice(tuple(Option(k, v.zh, v.en) for k, v in KINDS.items())), "检查类型", "check kind", required=True),
-    *(Field(key, Expression(), key, key) for key in ("value", "min", "expr", "found", "items", "require", "label")),
-))
+
+
+def check_format(kinds: tuple[tuple[str, Kind], ...]) -> Record:
+    """A rule's `check:`: one of the kinds, and the expression keys the kinds declare (each kind's own are checked
+    when the check compiles, naming the rule)."""
+    return Record((
+        Field("kind", Choice(tuple(Option(k, v.zh, v.en) for k, v in kinds)), "检查类型", "check kind", required=True),
+        *(Field(key, Expression(), key, key) for key in check_keys(dict(kinds))),
+    ))
+
+
+CHECK = check_format(tuple(KINDS.items()))
 RULE_ID = Text(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 
 PLAN_FORMAT = Record((
@@ -111,10 +121,23 @@ PLAN_FORMAT = Record((
 ))
 
 
+def plan_format() -> Record:
+    """The plan file's format, its `check:` following the kinds registered in `checks.KINDS` now."""
+    return _plan_format(tuple(KINDS.items()))
+
+
+@lru_cache(maxsize=4)
+def _plan_format(kinds: tuple[tuple[str, Kind], ...]) -> Record:
+    rules = PLAN_FORMAT.field("rules")
+    assert rules is not None and isinstance(rules.type, ListOf) and isinstance(rules.type.item, Record)
+    rule = Record(tuple(replace(f, type=check_format(kinds)) if f.name == "check" else f for f in rules.type.item.fields))
+    return Record(tuple(replace(f, type=replace(rules.type, item=rule)) if f is rules else f for f in PLAN_FORMAT.fields))
+
+
 def load_plan(path: Path, display: str | None = None) -> Plan:
     """Load and compile a plan; raises CareworkError (Failure.PLAN) listing every problem."""
     try:
-        doc, value = load_valid(path, display or str(path), PLAN_FORMAT)
+        doc, value = load_valid(path, display or str(path), plan_format())
     except InvalidFile as exc:
         raise invalid_plan(exc.problems) from None
     raw = path.read_bytes()

@@ -1,4 +1,4 @@
-"""Write N realistic school records in carework's own format, deterministically, for benchmarks.
+"""Write N realistic school records in carework's own format, deterministically, for benchmarks and tests.
 
 The same N and seed always give byte-identical files, so two benchmark runs measure the same work. The mix follows
 the sample city: most schools are close to compliant, some are exemplary, some badly behind, and about one in
@@ -7,7 +7,7 @@ a key). Records are about 5 KB: rosters of 10–40 elders and 5–30 dated activ
 sample data, partly in the one-line-per-item flow style of tests/rules/base.yaml, some with YAML 1.1 booleans
 (`yes`/`no`) and comments, so the parser sees what it would see in a real data repository.
 
-    python benchmarks/generate.py 10000 bench-data/10k
+    python tests/support/generate.py 10000 bench-data/10k
 """
 
 from __future__ import annotations

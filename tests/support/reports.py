@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 
 from carework.cli import app
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "reports"
-GOLDEN = Path(__file__).resolve().parent / "golden" / "reports"
+TESTS = Path(__file__).resolve().parent.parent
+FIXTURE = TESTS / "fixtures" / "reports"
+GOLDEN = TESTS / "golden" / "reports"
 AS_OF = "2024-12-31"
 #: `CAREWORK_REGENERATE=1 pytest tests/test_report_golden.py` rewrites the golden files instead of comparing.
 REGENERATE = os.environ.get("CAREWORK_REGENERATE") == "1"
