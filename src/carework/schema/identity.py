@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from carework.core.problems import Location, Problem
 
 #: Unicode categories that print as nothing (or break lines): controls, format characters such as U+200B and
 #: U+FEFF, private use, surrogates, line and paragraph separators.
@@ -39,3 +43,32 @@ def did_you_mean(value: str, known: list[str] | tuple[str, ...]) -> str | None:
         return near[0]
     close = difflib.get_close_matches(stripped, list(known), n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+#: The code the commented template ships with: a copy not yet filled in is not a school.
+TEMPLATE_CODE = "record-template"
+#: The identity fields of a record, with their Chinese and English names.
+IDENTITY_FIELDS = (("code", "学校代码", "school code"), ("name", "学校全称", "school name"), ("district", "所属区", "district"))
+
+
+def record_identity(data: dict[str, Any], locate: Callable[[tuple[str | int, ...]], Location]) -> list[Problem]:
+    """Normalise a validated record's code, name and district in place; the problems of those that cannot be trusted
+    (an invisible character: the field is dropped; the template's placeholder code)."""
+    problems: list[Problem] = []
+    for key, zh, en in IDENTITY_FIELDS:
+        value = data.get(key)
+        if not isinstance(value, str):
+            continue
+        value = data[key] = normalise(value)
+        hidden = invisible_character(value)
+        if hidden:
+            data[key] = None  # never a second school or district that looks like the first
+            problems.append(Problem(locate((key,)), "invisible-character", f"{zh}（{key}）含有看不见的字符 {hidden}",
+                                    f"the {en} ({key}) holds an invisible character {hidden}",
+                                    f"删掉{zh}后重新输入（不要从网页或 Word 粘贴）", f"delete the {en} and type it again (do not paste it from a web page or Word)"))
+    if data.get("code") == TEMPLATE_CODE:
+        problems.append(Problem(locate(("code",)), "template-code", "学校代码还是模板里的占位符 record-template",
+                                "the school code is still the template's placeholder record-template",
+                                "写上本校的学校代码（如 TN-XX-001），并把文件命名为“代码.yaml”",
+                                "write your school's code (like TN-XX-001) and name the file after it (TN-XX-001.yaml)"))
+    return problems

@@ -10,6 +10,7 @@ from carework.core.problems import Problem
 from carework.reading.fastload import load_record
 from carework.reading.loader import DEFAULT_LIMITS, Limits, YamlError
 from carework.reading.source import Source
+from carework.schema.identity import record_identity
 from carework.schema.school import SCHOOL
 from carework.schema.validate import Context, validate
 
@@ -23,8 +24,10 @@ def load_school(source: Source, ctx: Context, limits: Limits = DEFAULT_LIMITS) -
         return None, [exc.problem]
     checked = validate(doc, SCHOOL, ctx)
     data = checked.value
-    problems = list(checked.problems)
-    if not isinstance(doc.value, dict) or any(p[:1] == ("code",) for p in checked.invalid) or not data.get("code"):
+    identity = record_identity(data, doc.locate)
+    problems = checked.problems + identity
+    if (not isinstance(doc.value, dict) or any(p[:1] == ("code",) for p in checked.invalid) or not data.get("code")
+            or any(p.location.path[:1] == ("code",) for p in identity)):
         return None, problems
     path, display = source.path, source.display
     stem = path.stem
