@@ -5,6 +5,7 @@
     schools: [data/schools]      # folders or files of school records
     plan: data/plans/2024.yaml   # default: this repository's plan, or the one shipped with carework
     waivers: data/waivers.yaml   # default: data/waivers.yaml when it exists
+    roster: data/roster.csv      # the bureau's list of schools; default: data/roster.csv when it exists
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ CONFIG = Record((
     Field("schools", ListOf(Text()), "学校记录所在的文件夹或文件", "folders or files of school records"),
     Field("plan", Text(), "计划文件", "plan file"),
     Field("waivers", Text(), "豁免文件", "waiver file"),
+    Field("roster", Text(), "学校名册（CSV）", "roster of schools (CSV)"),
 ))
 
 
@@ -31,11 +33,13 @@ class Inputs:
     schools: tuple[Path, ...]
     plan: Path
     waivers: Path | None
+    #: The bureau's roster of schools (CSV); None: targets count only the records submitted.
+    roster: Path | None = None
 
 
-def resolve(paths: list[Path], plan: Path | None, waivers: Path | None, cwd: Path) -> Inputs:
+def resolve(paths: list[Path], plan: Path | None, waivers: Path | None, cwd: Path, roster: Path | None = None) -> Inputs:
     """Decide the inputs of a run; raises CareworkError (Failure.PLAN) when carework.yaml is malformed."""
-    settings: dict[str, Any] = {"schools": [], "plan": None, "waivers": None}
+    settings: dict[str, Any] = {"schools": [], "plan": None, "waivers": None, "roster": None}
     config_path = cwd / CONFIG_FILE
     if config_path.is_file():
         try:
@@ -49,4 +53,7 @@ def resolve(paths: list[Path], plan: Path | None, waivers: Path | None, cwd: Pat
     if waivers is None:
         local_waivers = cwd / "data" / "waivers.yaml"
         waivers = cwd / settings["waivers"] if settings["waivers"] else (local_waivers if local_waivers.is_file() else None)
-    return Inputs(schools, plan, waivers)
+    if roster is None:
+        local_roster = cwd / "data" / "roster.csv"
+        roster = cwd / settings["roster"] if settings["roster"] else (local_roster if local_roster.is_file() else None)
+    return Inputs(schools, plan, waivers, roster)

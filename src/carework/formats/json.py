@@ -74,6 +74,11 @@ class JsonFormat(Format):
             "errors": [self.problem(p) for p in run.problems if p.level == "error"],
             "warnings": [self.problem(p) for p in run.problems if p.level == "warning"],
             "targets": [self.target(t) for t in run.targets],
+            "roster": None if run.roster is None else {"file": run.roster.file, "schools": len(run.roster.schools)},
+            "not_reported": [{"code": s.code, "name": s.name, "district": s.district} for s in run.not_reported],
+            "stale": [{"code": s.code, "name": s.name, "district": s.district, "file": s.file,
+                       "updated": None if s.updated is None else s.updated.isoformat(), "age_days": s.age_days}
+                      for s in run.stale],
         }
         yield ",\n" + _nested(tail, 0)[2:] + "\n"  # the rest without its opening "{\n"
 
@@ -143,6 +148,8 @@ class JsonFormat(Format):
             "denominator": t.denominator,
             "needed": t.needed,
             "closest": list(t.closest[:10]),
+            "not_reported": t.not_reported,
+            "excluded": [{"reason": reason, "count": count} for reason, count in t.excluded],
         }
 
 

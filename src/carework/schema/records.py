@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carework.core.model import School
+from carework.core.model import NO_DISTRICT, School
 from carework.core.paths import printable
 from carework.core.problems import Problem
 from carework.reading.fastload import load_record
@@ -38,7 +38,7 @@ def load_school(source: Source, ctx: Context, limits: Limits = DEFAULT_LIMITS) -
                                 f"把文件改名为 {data['code']}.yaml", f"rename the file to {data['code']}.yaml", "warning"))
     invalid = [tuple(str(part) for part in p if isinstance(part, str)) for p in checked.invalid]
     return School(
-        code=data["code"], name=data["name"] or data["code"], district=data["district"] or "（未填区）",
+        code=data["code"], name=data["name"] or data["code"], district=data["district"] or NO_DISTRICT,
         kind=data["kind"] or "", ownership=data["ownership"] or "public", file=display, data=data, document=doc,
         problems=problems, invalid=invalid,
     ), problems
