@@ -132,3 +132,17 @@ def test_identity_values_lose_surrounding_space_and_keep_invisible_characters_vi
     assert invisible_character("钟楼\u200b区") == "U+200B ZERO WIDTH SPACE"
     assert invisible_character("TN-XX-001\n") == "U+000A CONTROL CHARACTER"
     assert invisible_character("钟楼区") is None
+
+
+def test_a_roster_is_read_bounded_from_a_regular_file_only(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "roster.csv"
+    os.mkfifo(fifo)
+    loaded, problems = load_roster(fifo, "roster.csv")
+    assert loaded is None and codes(problems) == [("unreadable", 1, 1)]
+    huge = tmp_path / "huge.csv"
+    with open(huge, "wb") as handle:
+        handle.truncate(600 * 1024 * 1024)  # sparse: refused by its size, never read
+    loaded, problems = load_roster(huge, "huge.csv")
+    assert loaded is None and codes(problems) == [("file-too-large", 1, 1)]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from carework.core.problems import Location, Problem
+from carework.reading.source import read_source
 
 #: A roster of a whole province is a few hundred kilobytes; anything past this is not a roster.
 MAX_TABLE_BYTES = 16 * 1024 * 1024
@@ -33,17 +34,10 @@ class Table:
 
 def read_table(path: Path, display: str) -> tuple[Table | None, list[Problem]]:
     """The table in the CSV file at `path`, or None and the problem that stopped it being read."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_TABLE_BYTES + 1)
-    except OSError as exc:
-        return None, [_problem(display, "unreadable", f"无法读取文件：{exc.strerror}", f"cannot read file: {exc.strerror}",
-                               "检查文件是否存在、是否有读取权限", "check that the file exists and is readable")]
-    if len(raw) > MAX_TABLE_BYTES:
-        return None, [_problem(display, "file-too-large", f"文件过大（超过 {MAX_TABLE_BYTES} 字节）",
-                               f"file is too large (over {MAX_TABLE_BYTES} bytes)",
-                               "检查是否选错了文件", "check that this is the right file")]
-    return parse_table(raw, display)
+    source = read_source(path, max_bytes=MAX_TABLE_BYTES, display=display, follow=True)
+    if source.problem is not None:
+        return None, [source.problem]
+    return parse_table(source.data, display)
 
 
 def parse_table(raw: bytes, display: str) -> tuple[Table | None, list[Problem]]:
