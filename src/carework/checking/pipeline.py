@@ -19,7 +19,7 @@ from carework.checking.record_check import FileOutcome, Job, PieceWriter, school
 from carework.checking.run import CheckRun, LazySchool, SchoolResults, no_piece
 from carework.core.model import Result, School, Status, Waiver
 from carework.core.paths import display_path
-from carework.core.problems import Problem
+from carework.core.problems import Location, Problem
 from carework.reading.discover import discover
 from carework.rules.engine import waive, waiver_index, waiver_of
 from carework.rules.model import Plan, Rule
@@ -66,9 +66,10 @@ def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selecti
     The schools in the run carry their identity and `quality` only, not the whole record (see `record_check`).
     """
     plan = load_plan(inputs.plan, display_path(inputs.plan))
+    outside = [] if plan.period[0] <= as_of <= plan.period[1] else [_outside_period(plan, as_of)]
     roster, problems = load_roster(inputs.roster, display_path(inputs.roster)) if inputs.roster else (None, [])
     files, found = discover(list(inputs.schools))
-    problems += found
+    problems += found + outside
     ctx = Context(vocabularies=plan.vocabularies, today=today, period=plan.period)
     job = Job(plan, ctx, as_of, tuple(inputs.schools), tuple(f for f in pieces if f.piece_key() is not None))
     outcomes = check_files(files, job, cache=_open_cache(cache_dir, plan, as_of, today), jobs=jobs, progress=progress)
@@ -115,7 +116,7 @@ def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, 
     stale = stale_records(chosen, as_of, int(max_age.value) if max_age else None)
     if selection.narrows_schools:
         missing = [s for s in missing if selection.roster_school(s)]
-        files_shown = {s.file for s in chosen} | {display_path(p) for p in (inputs.waivers, inputs.roster) if p}
+        files_shown = {s.file for s in chosen} | {display_path(p) for p in (inputs.waivers, inputs.roster) if p} | {plan.file}
         if selection.files is not None and not (selection.schools or selection.districts):
             files_shown |= selection.files  # a named file that is not a school at all still has its problems shown
         problems = [p for p in problems if p.location.file in files_shown]
@@ -139,6 +140,16 @@ def _statuses(outcome: FileOutcome, rules: tuple[Rule, ...], waivers: dict[tuple
     code = outcome.card[0] if outcome.card else ""
     return [(rule.id, Status.WAIVED if waiver_of(rule.id, code, status, waivers, as_of) else status)
             for rule, status in zip(rules, outcome.statuses(), strict=True) if rule.id in wanted]
+
+
+def _outside_period(plan: Plan, as_of: dt.date) -> Problem:
+    start, end = plan.period
+    return Problem(Location(plan.file, plan.period_line), "as-of-outside-period",
+                   f"检查日期 {as_of} 不在计划“{plan.title.zh}”的计划期（{start} 至 {end}）内：按这份计划判断可能没有意义",
+                   f"the as-of date {as_of} is outside the period of the plan {plan.title.get('en')!r} ({start} to {end}): "
+                   "judging by this plan may make no sense",
+                   "用 --as-of 给出计划期内的日期，或用 --plan 指定适用的计划", "give an --as-of date inside the period, or name the plan with --plan",
+                   "warning")
 
 
 def _open_cache(folder: Path | None, plan: Plan, as_of: dt.date, today: dt.date) -> Cache | None:
