@@ -179,3 +179,10 @@ def test_the_reports_list_not_reported_schools_on_the_city_and_district_pages(ci
     district_pages = {p.name: p.read_text(encoding="utf-8") for p in (city / "reports" / "districts").glob("*.md")}
     jintan = next(text for text in district_pages.values() if "金坛区汇总" in text)
     assert "JT-XX-002" in jintan and "ZL-XX-004" not in jintan
+
+
+def test_the_roster_can_be_named_on_the_command_line(city: Path) -> None:
+    (city / "data" / "roster.csv").rename(city / "名册.csv")
+    assert check_json()[1]["roster"] is None
+    code, document = check_json("--roster", "名册.csv")
+    assert document["roster"] == {"file": "名册.csv", "schools": 39} and len(document["not_reported"]) == 3

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from carework.checking.config import plan_for
 from carework.cli import app
-from carework.rules.plan import PlanError, load_plan
+from carework.core.errors import CareworkError
+from carework.rules.plan import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "data" / "plans" / "2024.yaml"
@@ -76,7 +77,7 @@ def test_check_uses_the_plan_of_the_as_of_date_and_warns_outside_every_period(tm
 def test_a_target_due_outside_the_plans_period_is_a_plan_error(tmp_path: Path) -> None:
     broken = tmp_path / "plan.yaml"
     broken.write_text(PLAN.read_text(encoding="utf-8").replace("due: 2024-12-31", "due: 2025-06-30"), encoding="utf-8")
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(CareworkError) as caught:
         load_plan(broken, "plan.yaml")
     assert [p.message_zh for p in caught.value.problems] == [
         "目标 T4-01 的截止日期 2025-06-30 不在计划期（2024-01-01 至 2024-12-31）内"]

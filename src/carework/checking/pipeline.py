@@ -1,6 +1,6 @@
 """One check, end to end: load the plan → load and validate the records → evaluate → a CheckRun.
 
-Raises PlanError when the plan is unusable; every problem with a record or the waivers is collected instead, so one
+Raises CareworkError (a plan failure) when the plan is unusable; every problem with a record or the waivers is collected instead, so one
 bad file never stops the others.
 """
 

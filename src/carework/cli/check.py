@@ -13,7 +13,17 @@ import typer
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import emit, use_color, width, write_file
 from carework.cli.inputs import checked, progress_wanted
-from carework.cli.options import AsOfOpt, LangOpt, NoCacheOpt, PathsArg, PlanOpt, RunOptions, WaiversOpt, run_options
+from carework.cli.options import (
+    AsOfOpt,
+    LangOpt,
+    NoCacheOpt,
+    PathsArg,
+    PlanOpt,
+    RosterOpt,
+    RunOptions,
+    WaiversOpt,
+    run_options,
+)
 from carework.formats import FORMATS, format_for_file
 
 CHOICES = ("auto", *FORMATS)
@@ -41,6 +51,7 @@ def check(
     paths: PathsArg = None,
     plan: PlanOpt = None,
     waivers: WaiversOpt = None,
+    roster: RosterOpt = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = "zh",
     fmt: Annotated[FormatChoice, typer.Option(
@@ -63,7 +74,7 @@ def check(
 
     With PATHS, only those records are reported on; aggregate targets are still computed over the whole data set.
     """
-    run = run_options(paths, plan, waivers, as_of, lang, school, district, section, rule, changed_since, no_cache)
+    run = run_options(paths, plan, waivers, as_of, lang, school, district, section, rule, changed_since, no_cache, roster)
     finish(ctx, lang, run_check, CheckOptions(run, fmt, fail_on, output, baseline))
 
 
