@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from carework.checking.city import Stale
 from carework.core.model import Result, School, Status, TargetResult
 from carework.core.problems import Problem
 from carework.rules.model import Plan
 from carework.schema.roster import Roster, RosterSchool
+
+if TYPE_CHECKING:
+    from carework.checking.baseline import Comparison
 
 
 def no_piece(key: str) -> None:
@@ -108,4 +112,14 @@ class CheckRun:
     not_reported: list[RosterSchool] = field(default_factory=list)
     #: Records (among those asked about) not updated within the plan's `record_max_age_days`: 未更新.
     stale: list[Stale] = field(default_factory=list)
+    #: With `--baseline`: the gaps compared with the baseline's (new, known, resolved).
+    baseline: Comparison | None = None
+    #: The results that listings show (each school's gap list, CI annotations): with a baseline only the new gaps
+    #: and what is not a gap; None: all of `results`. Counts, rates and verdicts always use `results`.
+    listed: SchoolResults | None = None
+
+    @property
+    def listing(self) -> SchoolResults:
+        """The results a listing shows (see `listed`)."""
+        return self.results if self.listed is None else self.listed
 

@@ -44,7 +44,7 @@ class TextFormat(Format):
         lang = self.options.lang
         schools = {s.code: s for s in run.schools}
         clean = 0
-        for piece in run.results.pieces(self.piece_key(), lambda code, results: self.piece(run.plan, schools[code], results)):
+        for piece in run.listing.pieces(self.piece_key(), lambda code, results: self.piece(run.plan, schools[code], results)):
             if piece:
                 yield piece
             else:
