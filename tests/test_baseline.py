@@ -50,8 +50,15 @@ def test_the_snapshots_differ_as_described(repo: Path) -> None:
 def test_only_new_gaps_are_reported_and_resolved_ones_listed(repo: Path) -> None:
     code, out, _ = invoke("--format", "json", "--baseline", "baseline.json", "--fail-on", "error")
     assert code == 1  # BASE-001's new must-level gap
-    gaps = [(r["school"], r["rule"]) for r in json.loads(out)["results"] if r["status"] == "fail"]
-    assert gaps == [("BASE-001", "S2-06")]
+    document = json.loads(out)
+    gaps = [(r["school"], r["rule"]) for r in document["results"] if r["status"] == "fail"]
+    assert gaps == [("BASE-001", "S2-06"), ("BASE-003", "S2-06")], "the JSON keeps every gap; the baseline says which are new"
+    assert document["baseline"] == {
+        "file": "baseline.json", "plan": "work-points-2024", "new": 1, "known": 1, "resolved": 1,
+        "schools": {"BASE-001": {"new": ["S2-06"], "known": [], "resolved": []},
+                    "BASE-002": {"new": [], "known": [], "resolved": ["S2-12"]},
+                    "BASE-003": {"new": [], "known": ["S2-06"], "resolved": []}},
+    }
     code, out, err = invoke("--baseline", "baseline.json", "--lang", "en")
     assert code == 0
     assert "云溪市第一中学 (BASE-001)" in out and "云溪市第三中学 (BASE-003)" not in out
@@ -98,3 +105,16 @@ def test_a_baseline_from_another_plan_is_noted(repo: Path) -> None:
     (repo / "old.json").write_text(json.dumps(doc), encoding="utf-8")
     _, out, _ = invoke("--baseline", "old.json")
     assert "基线来自计划 work-points-2023" in out
+
+
+def test_counts_and_verdicts_describe_every_gap_only_the_listing_is_narrowed(repo: Path) -> None:
+    """A baseline never hides a gap: the summary, the rates and 全部达标 count the known gaps too."""
+    shutil.copy(SNAPSHOTS / "before" / "data" / "schools" / "BASE-001.yaml", repo / "data" / "schools" / "BASE-001.yaml")
+    code, with_baseline, _ = invoke("--baseline", "baseline.json")
+    code, without, _ = invoke()
+    summary = lambda out: out[out.index("汇总"):]  # noqa: E731
+    assert summary(with_baseline).startswith(summary(without)[:400])
+    assert "合计" in with_baseline and "100.0%" not in with_baseline.split("合计")[1].splitlines()[0]
+    assert "云溪市第三中学（BASE-003）" not in with_baseline, "the known gap is not listed"
+    code, markdown, _ = invoke("--format", "markdown", "--baseline", "baseline.json")
+    assert "全部达标" not in markdown and "未达标 1 项" in markdown

@@ -16,8 +16,9 @@ from carework.checking.pipeline import run_check
 from carework.checking.run import CheckRun
 from carework.core.model import Status
 from carework.reading.source import read_source
-from carework.rules.engine import evaluate_school, evaluate_targets, waiver_index
+from carework.rules.engine import evaluate_school, waiver_index
 from carework.rules.model import Plan
+from carework.rules.targets import evaluate_targets
 from carework.schema.records import load_school, unique_codes
 from carework.schema.validate import Context
 

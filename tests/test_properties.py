@@ -31,10 +31,11 @@ from carework.core.paths import display_path
 from carework.core.problems import Problem
 from carework.reading.loader import YamlError, decode, parse
 from carework.reading.source import read_source
-from carework.rules.engine import evaluate_school, evaluate_targets
+from carework.rules.engine import evaluate_school
 from carework.rules.expr import DATE, Env, ExprError, compile_expr, record_env
 from carework.rules.model import Plan
 from carework.rules.plan import load_plan
+from carework.rules.targets import evaluate_targets
 from carework.schema.fieldtypes import Field, Integer, Number, Record
 from carework.schema.records import load_school
 from carework.schema.school import SCHOOL

@@ -20,7 +20,7 @@ from carework.report.context import ContextBuilder, counts, total
 from carework.report.markdown import escape_md, mermaid_label
 
 #: Everything the issue lists that could break a table or inject markup, in one name.
-HOSTILE = "云溪|第一*中学* _x_ `code` <script>alert(1)</script> &amp; ~~del~~ $x$ [链接](http://e.com)\n# 第二行 | - 项"
+HOSTILE = "云溪|第一*中学* _x_ `code` <script>alert(1)</script> &amp; ~~del~~ $x$ [链接](http://e.com) # 第二行 | - 项"
 
 
 # ---------------------------------------------------------------------------------------------------- escaping

@@ -98,9 +98,21 @@ def compare(run: CheckRun, baseline: Baseline) -> Comparison:
 
 
 def only_new(run: CheckRun, comparison: Comparison) -> CheckRun:
-    """The run as the formats should show it: the known gaps left out, everything else as it was."""
+    """The run as the formats should show it: listings leave the known gaps out; counts, rates and verdicts still
+    describe every gap, and the comparison travels with the run (JSON's `baseline`)."""
     known = {(r.school, r.rule) for r in comparison.known}
-    return dataclasses.replace(run, results=run.results.where(lambda r: (r.school, r.rule) not in known))
+    return dataclasses.replace(run, baseline=comparison, listed=run.results.where(lambda r: (r.school, r.rule) not in known))
+
+
+def by_school(comparison: Comparison) -> dict[str, dict[str, list[str]]]:
+    """For each school with any: the rules of its new, known and resolved gaps."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for kind, pairs in (("new", [(r.school, r.rule) for r in comparison.new]),
+                        ("known", [(r.school, r.rule) for r in comparison.known]),
+                        ("resolved", [(g.school, g.rule) for g in comparison.resolved])):
+        for school, rule in pairs:
+            out.setdefault(school, {"new": [], "known": [], "resolved": []})[kind].append(rule)
+    return dict(sorted(out.items()))
 
 
 def describe(comparison: Comparison, plan_id: str, lang: str) -> str:

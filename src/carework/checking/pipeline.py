@@ -1,6 +1,6 @@
 """One check, end to end: load the plan → load and validate the records → evaluate → a CheckRun.
 
-Raises PlanError when the plan is unusable; every problem with a record or the waivers is collected instead, so one
+Raises CareworkError (a plan failure) when the plan is unusable; every problem with a record or the waivers is collected instead, so one
 bad file never stops the others.
 """
 
@@ -12,19 +12,22 @@ from functools import partial
 from pathlib import Path
 
 from carework.checking.cache import Cache, context_parts
+from carework.checking.city import absent, not_reported, roster_problems, stale_records
 from carework.checking.config import Inputs
 from carework.checking.pool import Progress, check_files, gc_paused
 from carework.checking.record_check import FileOutcome, Job, PieceWriter, school_rules
 from carework.checking.run import CheckRun, LazySchool, SchoolResults, no_piece
 from carework.core.model import Result, School, Status, Waiver
 from carework.core.paths import display_path
-from carework.core.problems import Problem
+from carework.core.problems import Location, Problem
 from carework.reading.discover import discover
-from carework.rules.engine import aggregate_targets, waive, waiver_index, waiver_of
+from carework.rules.engine import waive, waiver_index, waiver_of
 from carework.rules.model import Plan, Rule
 from carework.rules.plan import load_plan
+from carework.rules.targets import Member, aggregate_targets
 from carework.rules.waivers import load_waivers
 from carework.schema.records import unique_codes
+from carework.schema.roster import Roster, RosterSchool, load_roster
 from carework.schema.validate import Context
 
 
@@ -38,6 +41,11 @@ class Selection:
     rules: tuple[str, ...] = ()
     #: Only the records in these files (as shown, e.g. `data/schools/X.yaml`); None means every record loaded.
     files: frozenset[str] | None = None
+
+    def roster_school(self, school: RosterSchool) -> bool:
+        """Whether a school on the roster (that sent no record) is among those asked about."""
+        return ((not self.schools or school.code in self.schools) and (not self.districts or school.district in self.districts)
+                and self.files is None)
 
     def school(self, school: School) -> bool:
         return ((not self.schools or school.code in self.schools) and (not self.districts or school.district in self.districts)
@@ -58,16 +66,19 @@ def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selecti
     The schools in the run carry their identity and `quality` only, not the whole record (see `record_check`).
     """
     plan = load_plan(inputs.plan, display_path(inputs.plan))
-    files, problems = discover(list(inputs.schools))
+    outside = [] if plan.period[0] <= as_of <= plan.period[1] else [_outside_period(plan, as_of)]
+    roster, problems = load_roster(inputs.roster, display_path(inputs.roster)) if inputs.roster else (None, [])
+    files, found = discover(list(inputs.schools))
+    problems += found + outside
     ctx = Context(vocabularies=plan.vocabularies, today=today, period=plan.period)
     job = Job(plan, ctx, as_of, tuple(inputs.schools), tuple(f for f in pieces if f.piece_key() is not None))
     outcomes = check_files(files, job, cache=_open_cache(cache_dir, plan, as_of, today), jobs=jobs, progress=progress)
     with gc_paused():  # hundreds of thousands of results and no reference cycle among them
-        return _assemble(inputs, plan, as_of, selection, outcomes, problems)
+        return _assemble(inputs, plan, as_of, selection, outcomes, problems, roster)
 
 
 def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, outcomes: list[FileOutcome],
-              problems: list[Problem]) -> CheckRun:
+              problems: list[Problem], roster: Roster | None) -> CheckRun:
     """The run from every file's outcome: unique codes, waivers, the selection, results and targets."""
     loaded: list[School] = []
     evaluated: dict[int, FileOutcome] = {}
@@ -79,6 +90,10 @@ def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, 
             evaluated[id(school)] = outcome
     schools, duplicates = unique_codes(loaded)
     problems.extend(duplicates)
+    unlisted: list[School] = []
+    if roster is not None:
+        problems.extend(roster_problems(schools, roster))
+        unlisted = [s for s in schools if s.code not in roster.by_code]
     waivers, waiver_problems = load_waivers(inputs.waivers) if inputs.waivers else ([], [])
     index, notes = waiver_index(plan, waivers, {s.code for s in schools}, as_of)
     chosen_codes = {s.code for s in schools if selection.school(s)}
@@ -96,14 +111,21 @@ def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, 
                                         evaluated[id(s)].piece if every_rule and s.code not in waived else no_piece,
                                         partial(_statuses, evaluated[id(s)], rules, index, as_of, wanted))
                              for s in chosen])
+    every_missing = missing = not_reported(roster, schools) if roster is not None else []
+    max_age = plan.settings.get("record_max_age_days")
+    stale = stale_records(chosen, as_of, int(max_age.value) if max_age else None)
     if selection.narrows_schools:
-        files_shown = {s.file for s in chosen} | ({display_path(inputs.waivers)} if inputs.waivers else set())
+        missing = [s for s in missing if selection.roster_school(s)]
+        files_shown = {s.file for s in chosen} | {display_path(p) for p in (inputs.waivers, inputs.roster) if p} | {plan.file}
         if selection.files is not None and not (selection.schools or selection.districts):
             files_shown |= selection.files  # a named file that is not a school at all still has its problems shown
         problems = [p for p in problems if p.location.file in files_shown]
     problems.sort()
-    targets = aggregate_targets(plan, [(s, evaluated[id(s)].facts) for s in schools])
-    return CheckRun(plan, as_of, schools, results, problems, targets, [s.code for s in chosen])
+    left_out = {s.code for s in unlisted}
+    counted = [Member(s.code, roster.by_code[s.code].district if roster else s.district, evaluated[id(s)].facts)
+               for s in schools if s.code not in left_out]
+    targets = aggregate_targets(plan, counted, absent(every_missing), [s.district for s in unlisted])
+    return CheckRun(plan, as_of, schools, results, problems, targets, [s.code for s in chosen], roster, missing, stale)
 
 
 def _results(outcome: FileOutcome, rules: tuple[Rule, ...], waivers: dict[tuple[str, str], Waiver], as_of: dt.date,
@@ -118,6 +140,16 @@ def _statuses(outcome: FileOutcome, rules: tuple[Rule, ...], waivers: dict[tuple
     code = outcome.card[0] if outcome.card else ""
     return [(rule.id, Status.WAIVED if waiver_of(rule.id, code, status, waivers, as_of) else status)
             for rule, status in zip(rules, outcome.statuses(), strict=True) if rule.id in wanted]
+
+
+def _outside_period(plan: Plan, as_of: dt.date) -> Problem:
+    start, end = plan.period
+    return Problem(Location(plan.file, plan.period_line), "as-of-outside-period",
+                   f"检查日期 {as_of} 不在计划“{plan.title.zh}”的计划期（{start} 至 {end}）内：按这份计划判断可能没有意义",
+                   f"the as-of date {as_of} is outside the period of the plan {plan.title.get('en')!r} ({start} to {end}): "
+                   "judging by this plan may make no sense",
+                   "用 --as-of 给出计划期内的日期，或用 --plan 指定适用的计划", "give an --as-of date inside the period, or name the plan with --plan",
+                   "warning")
 
 
 def _open_cache(folder: Path | None, plan: Plan, as_of: dt.date, today: dt.date) -> Cache | None:

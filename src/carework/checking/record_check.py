@@ -29,15 +29,16 @@ from carework.core.model import Result, School, Status, new_result
 from carework.core.problems import Location, Problem
 from carework.reading.loader import Document
 from carework.reading.source import Source
-from carework.rules.engine import TargetFact, evaluate_school, school_scope, target_facts
+from carework.rules.engine import evaluate_school, school_scope
 from carework.rules.model import Plan, Rule
+from carework.rules.targets import TargetFact, target_facts
 from carework.schema.records import load_school
 from carework.schema.validate import Context
 
 #: One rule's result on one school: (status, line, column, found, expected, message in Chinese, in English).
 CompactResult = tuple[str, int, int, Any, Any, str, str]
-#: (code, name, district, kind, ownership, quality, where the code is written, where the record starts).
-SchoolCard = tuple[str, str, str, str, str, Any, tuple[int, int] | None, tuple[int, int] | None]
+#: (code, name, district, kind, ownership, quality, updated, where the code is written, where the record starts).
+SchoolCard = tuple[str, str, str, str, str, Any, Any, tuple[int, int] | None, tuple[int, int] | None]
 
 _STATUS = {s.value: s for s in Status}
 
@@ -91,13 +92,13 @@ class FileOutcome:
         """
         if self.card is None:
             return None
-        code, name, district, kind, ownership, quality, code_mark, root_mark = self.card
+        code, name, district, kind, ownership, quality, updated, code_mark, root_mark = self.card
         marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
         for path, mark in (((), root_mark), (("code",), code_mark)):
             if mark is not None:
                 marks[path] = mark
         return School(code=code, name=name, district=district, kind=kind, ownership=ownership, file=self.file,
-                      data={"quality": quality}, document=Document(self.file, None, marks), problems=list(self.problems),
+                      data={"quality": quality, "updated": updated}, document=Document(self.file, None, marks), problems=list(self.problems),
                       invalid=[])
 
     def results(self, rules: Sequence[Rule]) -> list[Result]:
@@ -166,9 +167,10 @@ def _problem(value: Any) -> Problem:
 def _card(value: Any) -> SchoolCard | None:
     if value is None:
         return None
-    _expect(type(value) is tuple and len(value) == 8 and all(type(text) is str for text in value[:5])
+    _expect(type(value) is tuple and len(value) == 9 and all(type(text) is str for text in value[:5])
+            and (value[6] is None or type(value[6]) is dt.date)
             and all(mark is None or (type(mark) is tuple and len(mark) == 2 and all(type(n) is int for n in mark))
-                    for mark in value[6:]))
+                    for mark in value[7:]))
     return value  # type: ignore[no-any-return]
 
 
@@ -189,6 +191,6 @@ def check_file(source: Source, job: Job) -> FileOutcome:
     written = tuple((str(f.piece_key()), zlib.compress(f.piece(job.plan, school, results).encode("utf-8"), 1)) for f in job.pieces)
     code, root = school.locate(("code",)), school.locate(())
     card: SchoolCard = (school.code, school.name, school.district, school.kind, school.ownership,
-                        school.data.get("quality"), (code.line, code.column), (root.line, root.column))
+                        school.data.get("quality"), school.data.get("updated"), (code.line, code.column), (root.line, root.column))
     packed = zlib.compress(plain.dumps(compact), 1)
     return FileOutcome(school.file, tuple(problems), card, packed, target_facts(job.plan, school, scope), written)

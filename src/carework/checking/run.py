@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from carework.checking.city import Stale
 from carework.core.model import Result, School, Status, TargetResult
 from carework.core.problems import Problem
 from carework.rules.model import Plan
+from carework.schema.roster import Roster, RosterSchool
+
+if TYPE_CHECKING:
+    from carework.checking.baseline import Comparison
 
 
 def no_piece(key: str) -> None:
@@ -100,4 +106,20 @@ class CheckRun:
     targets: list[TargetResult]
     #: Codes of the schools the user asked about (all of them unless filtered).
     selected: list[str] = field(default_factory=list)
+    #: The bureau's roster of schools, when there is one (targets then count the whole city).
+    roster: Roster | None = None
+    #: Roster schools (among those asked about) that sent no record: 未报送, by district then code.
+    not_reported: list[RosterSchool] = field(default_factory=list)
+    #: Records (among those asked about) not updated within the plan's `record_max_age_days`: 未更新.
+    stale: list[Stale] = field(default_factory=list)
+    #: With `--baseline`: the gaps compared with the baseline's (new, known, resolved).
+    baseline: Comparison | None = None
+    #: The results that listings show (each school's gap list, CI annotations): with a baseline only the new gaps
+    #: and what is not a gap; None: all of `results`. Counts, rates and verdicts always use `results`.
+    listed: SchoolResults | None = None
+
+    @property
+    def listing(self) -> SchoolResults:
+        """The results a listing shows (see `listed`)."""
+        return self.results if self.listed is None else self.listed
 

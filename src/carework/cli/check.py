@@ -13,7 +13,17 @@ import typer
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import emit, use_color, width, write_file
 from carework.cli.inputs import checked, progress_wanted
-from carework.cli.options import AsOfOpt, LangOpt, NoCacheOpt, PathsArg, PlanOpt, RunOptions, WaiversOpt, run_options
+from carework.cli.options import (
+    AsOfOpt,
+    LangOpt,
+    NoCacheOpt,
+    PathsArg,
+    PlanOpt,
+    RosterOpt,
+    RunOptions,
+    WaiversOpt,
+    run_options,
+)
 from carework.formats import FORMATS, format_for_file
 
 CHOICES = ("auto", *FORMATS)
@@ -41,6 +51,7 @@ def check(
     paths: PathsArg = None,
     plan: PlanOpt = None,
     waivers: WaiversOpt = None,
+    roster: RosterOpt = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = "zh",
     fmt: Annotated[FormatChoice, typer.Option(
@@ -49,7 +60,8 @@ def check(
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the format to this file (atomically); the terminal still gets the text.")] = None,
     baseline: Annotated[Path | None, typer.Option(
-        "--baseline", help="An earlier --format json result: report (and --fail-on) only new gaps, list resolved ones.")] = None,
+        "--baseline", help="An earlier --format json result: list (and --fail-on) only new gaps, and the resolved ones; "
+                         "counts still include every gap.")] = None,
     changed_since: Annotated[str | None, typer.Option(
         "--changed-since", metavar="REV", help="Report only records git says changed since REV (targets still use all).")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a gap of this severity or worse is found.")] = "none",
@@ -63,7 +75,7 @@ def check(
 
     With PATHS, only those records are reported on; aggregate targets are still computed over the whole data set.
     """
-    run = run_options(paths, plan, waivers, as_of, lang, school, district, section, rule, changed_since, no_cache)
+    run = run_options(paths, plan, waivers, as_of, lang, school, district, section, rule, changed_since, no_cache, roster)
     finish(ctx, lang, run_check, CheckOptions(run, fmt, fail_on, output, baseline))
 
 
@@ -96,7 +108,7 @@ def run_check(options: CheckOptions) -> ExitCode:
     if options.fail_on != "none":
         bar = SEVERITIES[: SEVERITIES.index(options.fail_on) + 1]  # type: ignore[arg-type]
         severity = {r.id: r.severity for r in run.plan.rules}
-        if any(status == Status.FAIL and severity[rule] in bar for _, rule, status in run.results.statuses()):
+        if any(status == Status.FAIL and severity[rule] in bar for _, rule, status in run.listing.statuses()):
             return ExitCode.GAPS
     return ExitCode.OK
 

@@ -36,7 +36,7 @@ def checked(o: RunOptions, progress: bool, formats: tuple[Format, ...] = ()) -> 
 
     _libyaml_notice(o.lang)
     cwd = Path.cwd()
-    inputs = resolve([], o.plan, o.waivers, cwd)
+    inputs = resolve([], o.plan, o.waivers, cwd, o.roster, o.as_of)
     if not o.paths and not any(p.exists() for p in inputs.schools):
         raise _no_data(inputs.schools)
     files = None

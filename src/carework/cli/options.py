@@ -15,6 +15,8 @@ PathsArg = Annotated[list[Path] | None, typer.Argument(help="School record files
                                                          show_default=False)]
 PlanOpt = Annotated[Path | None, typer.Option("--plan", help="Plan file (default: data/plans/2024.yaml, else the shipped plan).")]
 WaiversOpt = Annotated[Path | None, typer.Option("--waivers", help="Waiver file (default: data/waivers.yaml if present).")]
+RosterOpt = Annotated[Path | None, typer.Option(
+    "--roster", help="The bureau's roster of schools, CSV (default: data/roster.csv if present; README: The roster).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Judge as of this date, YYYY-MM-DD (default: today).")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of messages: zh (default) or en.")]
 NoCacheOpt = Annotated[bool, typer.Option(
@@ -37,6 +39,7 @@ class RunOptions:
     rules: tuple[str, ...] = ()
     changed_since: str | None = None
     use_cache: bool = True
+    roster: Path | None = None
 
 
 def today() -> dt.date:
@@ -45,11 +48,12 @@ def today() -> dt.date:
 
 def run_options(paths: list[Path] | None, plan: Path | None, waivers: Path | None, as_of: str | None, lang: Lang,
                 schools: list[str] | None = None, districts: list[str] | None = None, sections: list[int] | None = None,
-                rules: list[str] | None = None, changed_since: str | None = None, no_cache: bool = False) -> RunOptions:
+                rules: list[str] | None = None, changed_since: str | None = None, no_cache: bool = False,
+                roster: Path | None = None) -> RunOptions:
     """The options as typer hands them over, made one frozen object; a malformed --as-of is a usage error."""
     now = today()
     return RunOptions(tuple(paths or ()), plan, waivers, _parse_date(as_of, now, lang), now, lang, tuple(schools or ()),
-                      tuple(districts or ()), tuple(sections or ()), tuple(rules or ()), changed_since, not no_cache)
+                      tuple(districts or ()), tuple(sections or ()), tuple(rules or ()), changed_since, not no_cache, roster)
 
 
 def _parse_date(text: str | None, default: dt.date, lang: Lang) -> dt.date:

@@ -11,7 +11,17 @@ import typer
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import cannot_write, say
 from carework.cli.inputs import checked, progress_wanted
-from carework.cli.options import AsOfOpt, LangOpt, NoCacheOpt, PathsArg, PlanOpt, RunOptions, WaiversOpt, run_options
+from carework.cli.options import (
+    AsOfOpt,
+    LangOpt,
+    NoCacheOpt,
+    PathsArg,
+    PlanOpt,
+    RosterOpt,
+    RunOptions,
+    WaiversOpt,
+    run_options,
+)
 from carework.core.errors import refused
 
 
@@ -27,6 +37,7 @@ def report(
     paths: PathsArg = None,
     plan: PlanOpt = None,
     waivers: WaiversOpt = None,
+    roster: RosterOpt = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = "zh",
     out: Annotated[Path, typer.Option("--out", help="Folder to write the reports into.")] = Path("reports"),
@@ -41,7 +52,7 @@ def report(
     With --school or --district only those reports are written and nothing is removed; a full run also rewrites
     the index and the city summary and removes reports carework wrote earlier that no longer have a school.
     """
-    run = run_options(paths, plan, waivers, as_of, lang, school, district, no_cache=no_cache)
+    run = run_options(paths, plan, waivers, as_of, lang, school, district, no_cache=no_cache, roster=roster)
     finish(ctx, lang, run_report, ReportOptions(run, out, templates))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from carework.core.model import TargetResult
 from carework.core.problems import Lang
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -55,6 +56,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "settings": ("参数", "Settings"),
     "id": ("编号", "ID"),
     "title": ("名称", "Title"),
+    "not_reported": ("未报送", "Not reported"),
+    "stale": ("未更新", "Not updated"),
+    "updated": ("更新日期", "Updated"),
+    "no_roster": ("未配置学校名册：总体目标只统计已报送的记录，看不出哪些学校未报送（见 README“学校名册”）",
+                  "no roster of schools: targets count only the records submitted, and nobody is seen as not reported (README: Roster)"),
+}
+
+#: Why schools are left out of a target's denominator (`TargetResult.excluded`).
+EXCLUDED: dict[str, tuple[str, str]] = {
+    "out_of_scope": ("不在目标范围内（如中等职业学校）", "outside the target's scope (e.g. vocational schools)"),
+    "not_on_roster": ("学校代码不在名册上", "school code not on the roster"),
 }
 
 
@@ -66,3 +78,21 @@ def t(key: str, lang: Lang) -> str:
 
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def denominator_note(result: TargetResult, lang: Lang) -> str:
+    """Why a target row counts the schools it counts: `36 所 = 已报送 33 + 未报送 3（按未达标计）；不计入 3 所：…`."""
+    reported = result.denominator - result.not_reported
+    if lang == "zh":
+        text = f"分母 {result.denominator} 所"
+        if result.not_reported:
+            text += f" = 已报送 {reported} 所 + 未报送 {result.not_reported} 所（按未达标计）"
+        for reason, count in result.excluded:
+            text += f"；不计入 {count} 所：{EXCLUDED[reason][0]}"
+        return text
+    text = f"denominator {result.denominator} school(s)"
+    if result.not_reported:
+        text += f" = {reported} reported + {result.not_reported} not reported (counted as not meeting it)"
+    for reason, count in result.excluded:
+        text += f"; {count} left out: {EXCLUDED[reason][1]}"
+    return text

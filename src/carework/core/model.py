@@ -55,6 +55,10 @@ class Bilingual:
         return self.zh if lang == "zh" else (self.en or self.zh)
 
 
+#: The district of a record that gives none (or one that was refused): its problem says so.
+NO_DISTRICT = "（未填区）"
+
+
 @dataclass
 class School:
     """A validated school record; `data` has every declared field, `invalid` the paths that were wrong."""
@@ -118,6 +122,11 @@ class TargetResult:
     status: str
     needed: int
     closest: tuple[str, ...]
+    #: Schools on the roster without a record, counted in the denominator as not meeting the target.
+    not_reported: int = 0
+    #: Schools left out of the denominator, by reason: ("out_of_scope", n) for kinds the target is not about,
+    #: ("not_on_roster", n) for records whose code the roster does not know.
+    excluded: tuple[tuple[str, int], ...] = ()
 
 
 def new_result(school: str, rule: str, status: Status, severity: Severity, message_zh: str, message_en: str,

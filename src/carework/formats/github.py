@@ -43,7 +43,7 @@ class GithubFormat(Format):
 
     def render(self, run: CheckRun) -> str:
         names = {s.code: s.name for s in run.schools}
-        lines = [self.gap(r, run, names) for r in run.results if r.status == Status.FAIL]
+        lines = [self.gap(r, run, names) for r in run.listing if r.status == Status.FAIL]
         lines += [self.problem(p) for p in run.problems]
         return "".join(line + "\n" for line in lines) + ("\n" if lines else "") + self.summary(run)
 

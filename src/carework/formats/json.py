@@ -12,6 +12,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from carework import __version__
+from carework.checking.baseline import Comparison, by_school
 from carework.checking.run import CheckRun
 from carework.core.model import Result, School, Status, TargetResult
 from carework.core.problems import Problem
@@ -74,6 +75,12 @@ class JsonFormat(Format):
             "errors": [self.problem(p) for p in run.problems if p.level == "error"],
             "warnings": [self.problem(p) for p in run.problems if p.level == "warning"],
             "targets": [self.target(t) for t in run.targets],
+            "roster": None if run.roster is None else {"file": run.roster.file, "schools": len(run.roster.schools)},
+            "not_reported": [{"code": s.code, "name": s.name, "district": s.district} for s in run.not_reported],
+            "stale": [{"code": s.code, "name": s.name, "district": s.district, "file": s.file,
+                       "updated": None if s.updated is None else s.updated.isoformat(), "age_days": s.age_days}
+                      for s in run.stale],
+            **({} if run.baseline is None else {"baseline": self.baseline(run.baseline)}),
         }
         yield ",\n" + _nested(tail, 0)[2:] + "\n"  # the rest without its opening "{\n"
 
@@ -130,6 +137,13 @@ class JsonFormat(Format):
             "fix": p.fix(lang),
         }
 
+    @staticmethod
+    def baseline(comparison: Comparison) -> dict[str, Any]:
+        """How this run compares with the `--baseline` result: the counts, and per school the rules of its new,
+        known and resolved gaps (the results above list every gap, known ones included)."""
+        return {"file": comparison.baseline.file, "plan": comparison.baseline.plan, "new": len(comparison.new),
+                "known": len(comparison.known), "resolved": len(comparison.resolved), "schools": by_school(comparison)}
+
     def target(self, t: TargetResult) -> dict[str, Any]:
         return {
             "id": t.id,
@@ -143,6 +157,8 @@ class JsonFormat(Format):
             "denominator": t.denominator,
             "needed": t.needed,
             "closest": list(t.closest[:10]),
+            "not_reported": t.not_reported,
+            "excluded": [{"reason": reason, "count": count} for reason, count in t.excluded],
         }
 
 

@@ -30,7 +30,7 @@ class JunitFormat(Format):
         for p in run.problems:
             problems_by_file[p.location.file].append(p)
         by_school: dict[str, list[Result]] = defaultdict(list)
-        for r in run.results:
+        for r in run.listing:
             by_school[r.school].append(r)
         selected = set(run.selected)
         for school in run.schools:

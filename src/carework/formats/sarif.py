@@ -49,7 +49,7 @@ class SarifFormat(Format):
         index = {rule.id: i for i, rule in enumerate(rules)}
         index[DATA_RULE] = len(rules)
         names = {s.code: s.name for s in run.schools}
-        results = [self.gap(r, index, names) for r in run.results if r.status in (Status.FAIL, Status.WAIVED)]
+        results = [self.gap(r, index, names) for r in run.listing if r.status in (Status.FAIL, Status.WAIVED)]
         results += [self.problem(p, index) for p in run.problems]
         doc = {
             "$schema": SCHEMA_URI,

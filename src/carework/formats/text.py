@@ -17,7 +17,7 @@ from rich.text import Text
 
 from carework.checking.run import CheckRun
 from carework.checking.summary import Tally, by_section, gap_weight, tally
-from carework.core.i18n import percent, t
+from carework.core.i18n import denominator_note, percent, t
 from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, Result, School, Status
 from carework.core.problems import Problem
 from carework.formats.base import Format, FormatOptions
@@ -44,7 +44,7 @@ class TextFormat(Format):
         lang = self.options.lang
         schools = {s.code: s for s in run.schools}
         clean = 0
-        for piece in run.results.pieces(self.piece_key(), lambda code, results: self.piece(run.plan, schools[code], results)):
+        for piece in run.listing.pieces(self.piece_key(), lambda code, results: self.piece(run.plan, schools[code], results)):
             if piece:
                 yield piece
             else:
@@ -165,6 +165,11 @@ class TextFormat(Format):
         console.print(sections)
         if run.targets:
             console.print(self.targets_table(run))
+            for result in run.targets:
+                if result.level == "city" and (result.not_reported or result.excluded):
+                    console.print(Text(f"{result.target_id} {t('city', lang)}：{denominator_note(result, lang)}" if lang == "zh"
+                                       else f"{result.target_id} {t('city', lang)}: {denominator_note(result, lang)}", style="dim"))
+        self.city_lists(console, run)
         bad_files = len({p.location.file for p in run.problems if p.level == "error"})
         if lang == "zh":
             line = f"检查学校 {len(run.selected)} 所（共载入 {len(run.schools)} 所）；数据有误的文件 {bad_files} 个"
@@ -172,11 +177,36 @@ class TextFormat(Format):
             line = f"{len(run.selected)} school(s) checked ({len(run.schools)} loaded); {bad_files} file(s) with data errors"
         console.print(Text(line))
 
+    def city_lists(self, console: Console, run: CheckRun) -> None:
+        """Who has not reported (未报送) and whose record is out of date (未更新), by district; or that, without a
+        roster, nobody can be seen as not reported."""
+        lang = self.options.lang
+        if run.roster is None:
+            console.print(Text(t("no_roster", lang), style="yellow"))
+        elif run.not_reported:
+            head = (f"未报送 {len(run.not_reported)} 所（名册上有、没有记录文件；在总体目标中按未达标计）" if lang == "zh"
+                    else f"Not reported: {len(run.not_reported)} school(s) on the roster without a record (counted as not meeting the targets)")
+            console.print(Text(head, style="bold"))
+            for s in run.not_reported:
+                console.print(Text(f"  {s.district}  {s.code}  {s.name}"))
+        if run.stale:
+            limit = run.plan.settings["record_max_age_days"].value
+            head = (f"未更新 {len(run.stale)} 所（超过 {limit} 天没有更新，或没填更新日期 updated）" if lang == "zh"
+                    else f"Not updated: {len(run.stale)} record(s) older than {limit} days, or without an updated date")
+            console.print(Text(head, style="bold"))
+            for s in run.stale:
+                if s.updated is None:
+                    when = "未填更新日期" if lang == "zh" else "no updated date"
+                else:
+                    when = f"{s.updated} 更新，已 {s.age_days} 天" if lang == "zh" else f"updated {s.updated}, {s.age_days} days ago"
+                console.print(Text(f"  {s.district}  {s.code}  {s.name}  {when}  {s.file}"))
+
     def targets_table(self, run: CheckRun) -> Table:
         lang = self.options.lang
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title=t("targets", lang), title_justify="left")
+        absent = any(result.not_reported for result in run.targets)
         for key, justify in (("target", "left"), ("level", "left"), ("current", "right"), ("target", "right"),
-                             ("needed", "right"), ("status", "left")):
+                             ("needed", "right"), ("status", "left")) + ((("not_reported", "right"),) if absent else ()):
             table.add_column(t(key, lang), justify=justify)  # type: ignore[arg-type]
         titles = {tg.id: tg for tg in run.plan.targets}
         for result in run.targets:
@@ -184,7 +214,8 @@ class TextFormat(Format):
             band = next((b.title.get(lang) for b in target.bands if b.status == result.status), result.status)
             scope = t("city", lang) if result.district is None else result.district
             table.add_row(result.target_id, scope, f"{percent(result.value)} ({result.numerator}/{result.denominator})",
-                          percent(result.target), str(result.needed), band)
+                          percent(result.target), str(result.needed), band,
+                          *((str(result.not_reported),) if absent else ()))
         return table
 
 

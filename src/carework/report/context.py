@@ -12,6 +12,7 @@ from typing import Any
 
 from carework.checking.run import CheckRun
 from carework.checking.summary import Tally, gap_weight, gaps, tally
+from carework.core.i18n import denominator_note
 from carework.core.model import (
     SEVERITY_LABELS,
     STATUS_LABELS,
@@ -23,6 +24,7 @@ from carework.core.model import (
 )
 from carework.core.problems import Problem
 from carework.report.records import (
+    AbsentInfo,
     CommonGap,
     Counts,
     DistrictInfo,
@@ -201,6 +203,7 @@ class ContextBuilder:
             "schools": self.by_lack(codes),
             "invalid": self.invalid(None if district is None else files),
             "districts": (),
+            **self.absent(district),
         }
         if district is None:
             context["districts"] = self.districts()
@@ -229,6 +232,7 @@ class ContextBuilder:
             "schools": tuple(s for s in self.by_lack(list(self.run.selected)) if s.counts.failed or s.counts.errors),
             "problems": tuple(self.problem(p) for p in self.run.problems),
             "bad_files": len(self.bad_files),
+            **self.absent(None),
         }
 
     def all_counts(self) -> Counts:
@@ -259,8 +263,21 @@ class ContextBuilder:
             value=result.value, target=result.target, distance=distance, numerator=result.numerator,
             denominator=result.denominator, needed=result.needed, status=result.status, status_label=band,
             due=target.due.isoformat(), closest=tuple(self.school_info(c) for c in result.closest[:shown]),
-            closest_total=len(result.closest),
+            closest_total=len(result.closest), note=Bilingual(denominator_note(result, "zh"), denominator_note(result, "en")),
+            not_reported=result.not_reported, excluded=result.excluded,
         )
+
+    def absent(self, district: str | None) -> dict[str, Any]:
+        """The roster's view of the city or one district: who has not reported, whose record is out of date."""
+        run = self.run
+        return {
+            "roster": run.roster is not None,
+            "not_reported": tuple(AbsentInfo(s.code, s.name, s.district) for s in run.not_reported
+                                  if district is None or s.district == district),
+            "stale": tuple(AbsentInfo(s.code, s.name, s.district, s.file, s.updated.isoformat() if s.updated else "", s.age_days)
+                           for s in run.stale if district is None or s.district == district),
+            "stale_days": int(run.plan.settings["record_max_age_days"].value) if run.stale else 0,
+        }
 
     def common_gaps(self, results: list[Result], school_count: int) -> tuple[CommonGap, ...]:
         failing = Counter(r.rule for r in gaps(results))

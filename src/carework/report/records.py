@@ -115,6 +115,22 @@ class TargetInfo:
     due: str
     closest: tuple[SchoolInfo, ...]
     closest_total: int
+    #: Why the row counts the schools it counts (not reported, left out).
+    note: Bilingual
+    not_reported: int
+    excluded: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class AbsentInfo:
+    """A school on the roster with no record (未报送), or one whose record is out of date (未更新)."""
+
+    code: str
+    name: str
+    district: str
+    file: str = ""
+    updated: str = ""
+    age_days: int | None = None
 
 
 @dataclass(frozen=True)

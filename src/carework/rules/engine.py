@@ -6,15 +6,14 @@ Pure: no I/O and no clock; "this year" and deadlines are judged against the as-o
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any, NamedTuple
+from typing import Any
 
-from carework.core.model import Result, School, Status, TargetResult, Waiver, new_result
+from carework.core.model import Result, School, Status, Waiver, new_result
 from carework.core.problems import Location, Problem
 from carework.rules.checks import Label, Percent
-from carework.rules.model import Applicability, Plan, Rule, Target
+from carework.rules.model import Applicability, Plan, Rule
 from carework.rules.waivers import active
 from carework.schema.fieldtypes import Choice
 from carework.schema.school import OWNERSHIP, SCHOOL_KINDS
@@ -53,7 +52,7 @@ def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], waivers: d
     if broken:
         return _result(school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
                        f"{broken} is invalid in the record; this requirement cannot be judged", where)
-    outside = _not_applicable(rule.applies, school, scope)
+    outside = not_applicable(rule.applies, school, scope)
     if outside:
         return _result(school, rule, Status.NOT_APPLICABLE, outside[0], outside[1], where)
     broken = _broken_fields(rule.fields, school) if school.invalid else None
@@ -91,7 +90,7 @@ def _made(school: School, rule: Rule, status: Status, zh: str, en: str, where: L
     return new_result(school.code, rule.id, status, rule.severity, zh, en, where, found, expected, waiver)
 
 
-def _not_applicable(applies: Applicability, school: School, scope: dict[str, Any]) -> tuple[str, str] | None:
+def not_applicable(applies: Applicability, school: School, scope: dict[str, Any]) -> tuple[str, str] | None:
     if applies.kinds and school.kind not in applies.kinds:
         return (f"只适用于{_labels(SCHOOL_KINDS, applies.kinds, 'zh')}", f"applies only to {_labels(SCHOOL_KINDS, applies.kinds, 'en')}")
     if applies.ownership and school.ownership not in applies.ownership:
@@ -194,65 +193,3 @@ def waiver_index(plan: Plan, waivers: list[Waiver], codes: set[str],
                                  "整改到位，或重新报批并更新有效期", "close the gap, or have it approved again with a new date", "warning")))
         index[(w.rule, w.school)] = w
     return index, notes
-
-
-class TargetFact(NamedTuple):
-    """One school's standing for one aggregate target: all the aggregate needs, without the record."""
-
-    member: bool
-    counted: bool = False
-    #: The plan's progress keys (sortable) when the school is a member that does not count yet.
-    progress: tuple[Any, ...] = ()
-
-
-def target_facts(plan: Plan, school: School, scope: dict[str, Any]) -> tuple[TargetFact, ...]:
-    """The school's fact for each of the plan's targets, in plan order."""
-    facts = []
-    for target in plan.targets:
-        if _not_applicable(target.population, school, scope) is not None:
-            facts.append(TargetFact(False))
-        elif target.counts.fn(scope, None):
-            facts.append(TargetFact(True, True))
-        else:
-            facts.append(TargetFact(True, False, tuple(_sortable(p.fn(scope, None)) for p in target.progress)))
-    return tuple(facts)
-
-
-def evaluate_targets(plan: Plan, schools: list[School], as_of: dt.date) -> list[TargetResult]:
-    """Every aggregate target, for the city and for each district, in plan then district order."""
-    return aggregate_targets(plan, [(s, target_facts(plan, s, school_scope(plan, s, as_of))) for s in schools])
-
-
-def aggregate_targets(plan: Plan, schools: list[tuple[School, tuple[TargetFact, ...]]]) -> list[TargetResult]:
-    """The targets from each school's facts (see `target_facts`), for the city and each district."""
-    out: list[TargetResult] = []
-    for i, target in enumerate(plan.targets):
-        members = [(school, facts[i]) for school, facts in schools if facts[i].member]
-        groups: list[tuple[str, str | None, list[tuple[School, TargetFact]]]] = []
-        if "city" in target.levels:
-            groups.append(("city", None, members))
-        if "district" in target.levels:
-            for name in sorted({s.district for s, _ in members}):
-                groups.append(("district", name, [m for m in members if m[0].district == name]))
-        for level, district, group in groups:
-            out.append(_target_result(target, level, district, group))
-    return out
-
-
-def _target_result(target: Target, level: str, district: str | None,
-                   group: list[tuple[School, TargetFact]]) -> TargetResult:
-    outside = [(s, fact) for s, fact in group if not fact.counted]
-    den, num = len(group), len(group) - len(outside)
-    value = num / den if den else None
-    status = "no_data"
-    if value is not None:
-        status = next((b.status for b in target.bands if value >= b.at_least - 1e-12), target.bands[-1].status)
-    needed = max(0, math.ceil(target.target * den - 1e-9) - num)
-    closest = tuple(s.code for s, _ in sorted(outside, key=lambda m: m[1].progress + (m[0].code,)))
-    ident = target.id if district is None else f"{target.id}@{district}"
-    return TargetResult(ident, target.id, level, district, num, den, value, target.target, status, needed, closest)
-
-
-def _sortable(value: Any) -> Any:
-    """Sort keys ascending: the plan's progress expressions are written so that smaller is closer."""
-    return (1, 0) if value is None else (0, value)

@@ -109,6 +109,8 @@ class Plan:
     targets: tuple[Target, ...]
     file: str
     digest: str
+    #: The line of the plan file where the period is written.
+    period_line: int = 1
 
     def rule(self, rule_id: str) -> Rule | None:
         for rule in self.rules:

@@ -6,6 +6,7 @@ gets the same "did you mean" and the same file:line:column as one in a record.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import string
 from dataclasses import replace
@@ -177,13 +178,18 @@ class _Builder:
         self.unique([r.id for r in rules] + [t.id for t in targets], rules, targets)
         if head["period"]["start"] > head["period"]["end"]:
             self.problem(("plan", "period"), "计划期的开始晚于结束", "the period starts after it ends")
+        start, end = head["period"]["start"], head["period"]["end"]
+        for i, target in enumerate(self.data["targets"]):
+            if isinstance(target.get("due"), dt.date) and not start <= target["due"] <= end:
+                self.problem(("targets", i, "due"), f"目标 {target['id']} 的截止日期 {target['due']} 不在计划期（{start} 至 {end}）内",
+                             f"target {target['id']} is due on {target['due']}, outside the plan's period ({start} to {end})")
         if self.problems:
             raise invalid_plan(self.problems)
         return Plan(
             id=head["id"], title=_text(head["title"]), issuer=_text(head["issuer"]), year=head["year"],
             period=(head["period"]["start"], head["period"]["end"]), sections=sections, settings=settings,
             vocabularies=vocabularies, definitions=definitions, rules=rules, targets=targets,
-            file=self.doc.file, digest=self.digest,
+            file=self.doc.file, digest=self.digest, period_line=self.doc.locate(("plan", "period")).line,
         )
 
     def compile(self, source: str, env: Env, path: tuple[str | int, ...], what: str) -> Typed | None:

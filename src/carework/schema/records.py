@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carework.core.model import School
+from carework.core.model import NO_DISTRICT, School
 from carework.core.paths import printable
 from carework.core.problems import Problem
 from carework.reading.fastload import load_record
 from carework.reading.loader import DEFAULT_LIMITS, Limits, YamlError
 from carework.reading.source import Source
+from carework.schema.identity import record_identity
 from carework.schema.school import SCHOOL
 from carework.schema.validate import Context, validate
 
@@ -23,8 +24,10 @@ def load_school(source: Source, ctx: Context, limits: Limits = DEFAULT_LIMITS) -
         return None, [exc.problem]
     checked = validate(doc, SCHOOL, ctx)
     data = checked.value
-    problems = list(checked.problems)
-    if not isinstance(doc.value, dict) or any(p[:1] == ("code",) for p in checked.invalid) or not data.get("code"):
+    identity = record_identity(data, doc.locate)
+    problems = checked.problems + identity
+    if (not isinstance(doc.value, dict) or any(p[:1] == ("code",) for p in checked.invalid) or not data.get("code")
+            or any(p.location.path[:1] == ("code",) for p in identity)):
         return None, problems
     path, display = source.path, source.display
     stem = path.stem
@@ -35,7 +38,7 @@ def load_school(source: Source, ctx: Context, limits: Limits = DEFAULT_LIMITS) -
                                 f"把文件改名为 {data['code']}.yaml", f"rename the file to {data['code']}.yaml", "warning"))
     invalid = [tuple(str(part) for part in p if isinstance(part, str)) for p in checked.invalid]
     return School(
-        code=data["code"], name=data["name"] or data["code"], district=data["district"] or "（未填区）",
+        code=data["code"], name=data["name"] or data["code"], district=data["district"] or NO_DISTRICT,
         kind=data["kind"] or "", ownership=data["ownership"] or "public", file=display, data=data, document=doc,
         problems=problems, invalid=invalid,
     ), problems

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from carework.schema.fieldtypes import Boolean, Choice, Date, Field, Integer, ListOf, Number, Option, Record, Text
 
+#: A school code: letters, digits, - and _ (matched against the whole value).
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$"
+
 SCHOOL_KINDS = Choice(
     (
         Option("kindergarten", "幼儿园", "kindergarten"),
@@ -119,7 +122,7 @@ PERSON = Record(
 
 SCHOOL = Record(
     (
-        Field("code", Text(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$"), "学校代码", "school code", required=True,
+        Field("code", Text(pattern=CODE_PATTERN), "学校代码", "school code", required=True,
               note_zh="全市唯一，只用字母、数字、- 和 _；文件名须为 代码.yaml",
               note_en="unique in the city; letters, digits, - and _ only; the file must be named CODE.yaml"),
         Field("name", NAME, "学校全称", "full name", required=True),
