@@ -3,7 +3,8 @@
 With `indent`, the standard library gives up its C encoder for a pure-Python one, and a city's JSON document (forty
 results a school, 11 MB for 1,000 schools) then costs a large share of a check: 0.74 s against 0.32 s here. This writes the same text with the C string
 encoder and plain loops; anything beyond JSON's own types goes to `json.dumps`, which raises as it always did.
-`tests/test_jsontext.py` holds it to the standard library's output.
+`json.dumps` is its reference twin, which `CAREWORK_REFERENCE=1` uses for everything; `tests/test_jsontext.py` and
+`tests/twins/` hold it to the standard library's output.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import json
 import math
 from json.encoder import encode_basestring
 from typing import Any
+
+from carework.core.reference import reference_mode
 
 #: Keys as written, with their ": " (a document repeats the same few keys many thousand times).
 _KEYS: dict[str, str] = {}
@@ -23,6 +26,8 @@ class _Unusual(Exception):
 
 def dumps_indented(value: Any, indent: int = 2) -> str:
     """The text `json.dumps(value, ensure_ascii=False, indent=indent)` gives."""
+    if reference_mode():
+        return json.dumps(value, ensure_ascii=False, indent=indent)
     parts: list[str] = []
     try:
         _encode(value, "\n", " " * indent, parts)
