@@ -170,8 +170,7 @@ class _Checker:
         parts = [self.visit(v) for v in node.values]
         fns = [p.fn for p in parts]
         conjunction = isinstance(node.op, ast.And)
-        fn = ((self.fast and specialise.both_or_either(conjunction, fns))
-              or (lower.all_of_values(fns) if conjunction else lower.any_of_values(fns)))
+        fn = (self.fast and specialise.both_or_either(conjunction, fns)) or lower.boolean(fns, conjunction)
         kinds = {type(p.type) for p in parts}
         result_type = parts[0].type if len(kinds) == 1 else ANY
         return Typed(fn, result_type, union(parts))

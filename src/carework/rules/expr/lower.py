@@ -36,30 +36,17 @@ def attribute(get: Compiled, name: str) -> Compiled:
     return read
 
 
-def all_of_values(fns: list[Compiled]) -> Compiled:
-    """`a and b and …`: the first false value, else the last (Python's `and`)."""
-    def both(s: Scope, i: Any) -> Any:
-        value: Any = True
+def boolean(fns: list[Compiled], conjunction: bool) -> Compiled:
+    """`a and b and …` (conjunction) or `a or b or …`: the first value that decides, else the last (Python's own)."""
+    def decide(s: Scope, i: Any) -> Any:
+        value: Any = conjunction
         for f in fns:
             value = f(s, i)
-            if not value:
+            if bool(value) is not conjunction:
                 return value
         return value
 
-    return both
-
-
-def any_of_values(fns: list[Compiled]) -> Compiled:
-    """`a or b or …`: the first true value, else the last (Python's `or`)."""
-    def either(s: Scope, i: Any) -> Any:
-        value: Any = False
-        for f in fns:
-            value = f(s, i)
-            if value:
-                return value
-        return value
-
-    return either
+    return decide
 
 
 def negation(f: Compiled) -> Compiled:
