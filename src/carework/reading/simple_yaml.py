@@ -18,20 +18,24 @@ from __future__ import annotations
 
 import re
 
-#: Printable characters beyond ASCII, less the ones PyYAML refuses or reads as a line break (U+2028/9, a BOM).
-_WIDE = "\xA0-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD\U00010000-\U0010FFFF"
+#: What is never in a record's text: control characters, U+2028/9 (line breaks to PyYAML), surrogates, a BOM inside,
+#: the non-characters U+FFFE/F. Classes are written as what they leave out: a class of a few short ranges compiles in
+#: microseconds, one listing the printable ranges up to U+10FFFF takes the regex compiler a good part of a second.
+_NEVER = "\x00-\x1F\x7F-\x9F\u2028\u2029\uD800-\uDFFF\uFEFF\uFFFE\uFFFF"
 _PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7F))
 
 
-def _chars(ascii_: str, wide: bool = True) -> str:
-    """A character class of `ascii_` (and every printable wide character)."""
-    return "[" + "".join(re.escape(c) for c in ascii_) + (_WIDE if wide else "") + "]"
+def _chars(ascii_: str) -> str:
+    """A character class of the printable ASCII characters in `ascii_` and every printable wide character."""
+    left_out = "".join(re.escape(c) for c in _PRINTABLE if c not in ascii_)
+    return f"[^{_NEVER}{left_out}]"
 
 
 def _without(excluded: str) -> str:
     return "".join(c for c in _PRINTABLE if c not in excluded)
 
 
+_WIDE = f"[^{_NEVER}\x20-\x7E]"
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
 _KEY = f"(?:{_chars(_LETTERS)}{_chars(_LETTERS + '0123456789-.')}*+)"
 #: Inside plain text: no comment, mapping indicator or flow bracket; a colon only when something follows it.
@@ -39,7 +43,7 @@ _INNER = _chars(_without(" #:[]{}"))
 _FLOW_INNER = _chars(_without(" #:[]{},"))
 #: Plain text starts with none of YAML's indicators, nor with what might make it a number, a null or a merge key.
 _FIRST = _chars(_without(" #:[]{}-?,&*!|>'\"%@`+.0123456789<=~"))
-_DIGITS_THEN_WIDE = f"[0-9]++[{_WIDE}]"
+_DIGITS_THEN_WIDE = f"[0-9]++{_WIDE}"
 _NUMBER = r"[-+]?+(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?+"
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _SCALAR_END = r"(?=[ ,\]}\n]|\Z)"
@@ -53,19 +57,23 @@ _FLOW_SCALAR = f"(?:{_NUMBER_OR_DATE}|{_FLOW_PLAIN}|{_SINGLE_QUOTED}|{_DOUBLE_QU
 
 
 def _sequence(item: str) -> str:
-    return rf"\[[ ]*+(?:{item}[ ]*+(?:,[ ]*+{item}[ ]*+)*+)?\]"
+    """`[item, item, …]` on one line: each item followed by a comma and another item, or by the closing bracket."""
+    return rf"\[[ ]*+(?:{item}[ ]*+(?:,[ ]*+(?=[^\]])|(?=\])))*+\]"
 
 
 def _mapping(item: str) -> str:
-    return rf"\{{[ ]*+(?:{_KEY}:[ ]++{item}[ ]*+(?:,[ ]*+{_KEY}:[ ]++{item}[ ]*+)*+)?\}}"
+    return rf"\{{[ ]*+(?:{_KEY}:[ ]++{item}[ ]*+(?:,[ ]*+(?=[^}}])|(?=\}})))*+\}}"
 
 
 _FLOW_ITEM = f"(?:{_FLOW_SCALAR}|{_sequence(_FLOW_SCALAR)}|{_mapping(_FLOW_SCALAR)})"
 _VALUE = (f"(?:{_NUMBER_OR_DATE}|{_PLAIN}|{_SINGLE_QUOTED}|{_DOUBLE_QUOTED}"
           f"|{_sequence(_FLOW_ITEM)}|{_mapping(_FLOW_ITEM)})")
-_PAIR = f"{_KEY}:(?:[ ]++{_VALUE})?"
-_ENTRY = f"(?:-[ ]++(?:{_PAIR}|{_VALUE})|-|{_PAIR})"
-_LINE = f"[ ]*+(?:#[^\\n]*+|{_ENTRY}(?:[ ]++#[^\\n]*+)?[ ]*+)?"
+_AFTER_INDICATOR = r"(?:[ ]++|(?=\n|\Z))"
+#: An item's dash, a key, or both, each followed by a space or the end of the line; then at most one value.
+_ENTRY = (f"(?=-{_AFTER_INDICATOR}|{_KEY}:{_AFTER_INDICATOR})"
+          f"(?:-{_AFTER_INDICATOR})?+(?:{_KEY}:{_AFTER_INDICATOR})?+{_VALUE}?+")
+#: A comment after an entry starts after a space.
+_LINE = f"[ ]*+(?:#[^\\n]*+|{_ENTRY}(?:[ ]*+(?<=[ ])#[^\\n]*+)?[ ]*+)?"
 
 #: A whole text in the simple grammar (use `fullmatch`); one call, no backtracking across lines.
 SIMPLE_YAML = re.compile(f"(?:{_LINE}\\n)*+(?:{_LINE})?")
