@@ -19,7 +19,7 @@ from carework.checking.pipeline import run_check
 from carework.cli import app
 from carework.core.reference import SWITCH
 from carework.formats import FORMATS
-from carework.formats.jsontext import dumps_indented
+from carework.formats.jsontext import writer
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +89,7 @@ def test_jsontext_writes_what_json_dumps_writes(city: Inputs) -> None:
                                       AS_OF.isoformat(), "--format", "json", "--no-cache"])
     document = json.loads(result.stdout)
     for value in (document, document["results"][:50], {"nan": float("nan"), "big": 10**30, "t": (1, "二")}):
-        fast, plain = both(lambda value=value: dumps_indented(value))
+        fast, plain = both(lambda value=value: writer()(value))
         assert fast == plain == json.dumps(value, ensure_ascii=False, indent=2)
 
 

@@ -3,7 +3,7 @@
 With `indent`, the standard library gives up its C encoder for a pure-Python one, and a city's JSON document (forty
 results a school, 11 MB for 1,000 schools) then costs a large share of a check: 0.74 s against 0.32 s here. This writes the same text with the C string
 encoder and plain loops; anything beyond JSON's own types goes to `json.dumps`, which raises as it always did.
-`json.dumps` is its reference twin, which `CAREWORK_REFERENCE=1` uses for everything; `tests/test_jsontext.py` and
+`json.dumps` is its reference twin, which `writer()` gives instead under `CAREWORK_REFERENCE=1`; `tests/test_jsontext.py` and
 `tests/twins/` hold it to the standard library's output.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -24,10 +25,18 @@ class _Unusual(Exception):
     """A value `json.dumps` must handle itself (another type, or a key that is not text)."""
 
 
+def writer() -> Callable[[Any], str]:
+    """`dumps_indented`, or with `CAREWORK_REFERENCE=1` the `json.dumps` it stands for; read once per document or
+    school, not once per value."""
+    return _reference_dumps if reference_mode() else dumps_indented
+
+
+def _reference_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
 def dumps_indented(value: Any, indent: int = 2) -> str:
     """The text `json.dumps(value, ensure_ascii=False, indent=indent)` gives."""
-    if reference_mode():
-        return json.dumps(value, ensure_ascii=False, indent=indent)
     parts: list[str] = []
     try:
         _encode(value, "\n", " " * indent, parts)
