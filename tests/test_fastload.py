@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.generate import generate
 
+from carework.core.reference import SWITCH, reference_mode
 from carework.reading import fastload
 from carework.reading.fastload import YAML_RS, fast_parse
 from carework.reading.loader import Limits, YamlError, decode, parse
 
-pytestmark = pytest.mark.skipif(YAML_RS is None, reason="yaml-rs is not installed; every record takes the PyYAML path")
+pytestmark = [
+    pytest.mark.skipif(YAML_RS is None, reason="yaml-rs is not installed; every record takes the PyYAML path"),
+    pytest.mark.skipif(reference_mode(), reason="these tests check the fast path itself, which the reference switch turns off"),
+]
 
 CORPORA = [ROOT / "data" / "schools", ROOT / "tests" / "rules", ROOT / "tests" / "bad_input", ROOT / "templates"]
 #: Paths every rule's finding points at, and some that do not exist.
@@ -94,7 +97,8 @@ def test_generated_records_load_the_same_and_mostly_fast(tmp_path: Path) -> None
     "code: A\nx: !!str 1\n", "code: A\na: &x 1\nb: *x\n", "code: A\n<<: {b: 1}\n", "code: A\nx: |\n  text\n",
     "code: A\ncode: B\n", "code: A\n---\ncode: B\n", "code: A\nx: \"\\t\"\n", "code: A\r\nx: 1\r\n", "code: A\n\tx: 1\n",
     "code: A\nx: 2024-03-05 10:00:00\n", "code: A\n1: x\n", "code: A\nx: ''\n", "- a\n- b\n", "",
-    "code: A\nx: " + "9" * 5000 + "\n",
+    "code: A\nx: " + "9" * 5000 + "\n", "code: A\nx:\n  yes\n", "code: A\nx: 0791-8888\n", "code: A\nx: [a,\n  b]\n",
+    "code: A\nx: {a: [b, {c: [d]}]}\n", "code: A\nx: a: b\n", "code: A\n%x: 1\n", "code: A\nx: 1.5e3\n",
 ])
 def test_what_the_parsers_read_differently_takes_the_pyyaml_path(text: str) -> None:
     assert fast_parse(text, "r.yaml") is None
@@ -113,16 +117,16 @@ def test_the_fast_path_keeps_the_limits_exactly(text: str, limits: Limits) -> No
     assert (fast_parse(text, "r.yaml", limits) is None) == refused
 
 
-def test_the_fast_path_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_reference_switch_turns_the_fast_path_off(monkeypatch: pytest.MonkeyPatch) -> None:
     assert fast_parse("code: A\n", "r.yaml") is not None
-    monkeypatch.setenv("CAREWORK_PARSER", "pyyaml")
+    monkeypatch.setenv(SWITCH, "1")
     assert fast_parse("code: A\n", "r.yaml") is None
 
 
 @pytest.mark.parametrize("text", [
     "code: A\nflag: yes\n", "code: A\nflag: on\nother: Off\n", "code: A\nflags: [yes, NO, 'maybe', \"yes sir\"]\n",
     "code: A\nx:\n  - {a: Yes, b: no}\n  - On\n  - n\n", "code: A\nx: yes # 'no' quoted only in a comment\n",
-    "code: A\nx: no\ny: 'nO'\nz: \"NO \"\n", "code: A\nx:\n  yes\n",
+    "code: A\nx: no\ny: 'nO'\nz: \"NO \"\n",
 ])
 def test_unquoted_yaml_1_1_booleans_take_the_fast_path_as_booleans(text: str) -> None:
     assert agree(text) is not None
@@ -179,7 +183,7 @@ def test_without_libyaml_or_yaml_rs_the_run_is_the_same(monkeypatch: pytest.Monk
 
     inputs = Inputs((ROOT / "data" / "schools",), PLAN_FILE, None)
     fast = run_check(inputs, AS_OF, TODAY, jobs=1)
-    monkeypatch.setenv("CAREWORK_PARSER", "pyyaml")
+    monkeypatch.setenv(SWITCH, "1")
     monkeypatch.setattr(loader, "_Loader", yaml.SafeLoader)
     monkeypatch.setattr(loader, "HAVE_LIBYAML", False)
     slow = run_check(inputs, AS_OF, TODAY, jobs=1)
@@ -190,24 +194,3 @@ def test_without_libyaml_or_yaml_rs_the_run_is_the_same(monkeypatch: pytest.Monk
     assert result.stderr == "注意：PyYAML 未使用 libyaml，读取记录会慢几倍\n", result.stderr  # in the run's language
 
 
-@settings(max_examples=3000, deadline=None, derandomize=True)
-@given(st.text(alphabet=TRICKY + "\n\u3000\xa0", max_size=40))
-def test_the_hints_for_odd_numbers_miss_none(text: str) -> None:
-    """`_odd_number` skips the scan for number starts when no hint is found: it finds exactly what the scan finds."""
-    odd, starts = fastload._ODD_NUMBER, fastload._NUMBER_START
-    scan = bool(odd.match(text)) or any(odd.match(text, m.start()) for m in starts.finditer(text))
-    assert fastload._odd_number(text) == scan
-
-
-#: The scans for risky text as they were, in three patterns each starting with a class of characters.
-FORMER_RISKY = (re.compile(r"[!&*|>@`%?:](?<=[\s\[{,][!&*|>@`%?:])"),
-                re.compile(r"[\[{,]\s*-(?:[\s,\[\]{}]|$)", re.MULTILINE), re.compile(r"[\"'][0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"))
-
-
-@settings(max_examples=3000, deadline=None, derandomize=True)
-@given(st.text(alphabet=TRICKY + "\n\u3000\xa0", max_size=40))
-def test_the_scans_for_risky_text_find_what_they_found(text: str) -> None:
-    """Split into patterns that start with one character, the scans find exactly what the former ones found."""
-    indicator = any(c in text for c in fastload._INDICATORS) and bool(fastload._INDICATOR.search(text))
-    now = any(p.search(text) for p in fastload._RISKY[1:]) or indicator
-    assert now == any(p.search(text) for p in FORMER_RISKY)

@@ -38,6 +38,7 @@ import yaml
 from carework import __version__
 from carework.checking import plain
 from carework.checking.record_check import FileOutcome
+from carework.core.reference import reference_mode
 from carework.reading.source import Source, read_bounded
 
 #: How many contexts (e.g. as-of dates or plan versions) are kept; older ones are deleted when a new one starts.
@@ -73,7 +74,7 @@ def context_parts(plan_digest: str, as_of: str, today: str, code: str | None = N
     from carework.reading.fastload import YAML_RS
     from carework.reading.loader import HAVE_LIBYAML
 
-    fast = YAML_RS is not None and os.environ.get("CAREWORK_PARSER") != "pyyaml"
+    fast = YAML_RS is not None and not reference_mode()
     return {
         "carework": code or code_digest(),
         "plan": plan_digest,

@@ -20,6 +20,7 @@ from carework.checking.run import CheckRun, LazySchool, SchoolResults, no_piece
 from carework.core.model import Result, School, Status, Waiver
 from carework.core.paths import display_path
 from carework.core.problems import Location, Problem
+from carework.core.reference import reference_mode
 from carework.reading.discover import discover
 from carework.rules.engine import waive, waiver_index, waiver_of
 from carework.rules.model import Plan, Rule
@@ -107,9 +108,11 @@ def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, 
     rules = school_rules(plan)
     every_rule = all(r.id in wanted for r in rules)
     waived = {school for _, school in index}
+    fast_statuses = not reference_mode()  # the reference: SchoolResults takes each status from the Results
     results = SchoolResults([LazySchool(s.code, partial(_results, evaluated[id(s)], rules, index, as_of, wanted),
                                         evaluated[id(s)].piece if every_rule and s.code not in waived else no_piece,
-                                        partial(_statuses, evaluated[id(s)], rules, index, as_of, wanted))
+                                        partial(_statuses, evaluated[id(s)], rules, index, as_of, wanted)
+                                        if fast_statuses else None)
                              for s in chosen])
     every_missing = missing = not_reported(roster, schools) if roster is not None else []
     max_age = plan.settings.get("record_max_age_days")
@@ -136,7 +139,8 @@ def _results(outcome: FileOutcome, rules: tuple[Rule, ...], waivers: dict[tuple[
 
 def _statuses(outcome: FileOutcome, rules: tuple[Rule, ...], waivers: dict[tuple[str, str], Waiver], as_of: dt.date,
               wanted: set[str]) -> list[tuple[str, Status]]:
-    """(rule, status) of each of `_results`, read straight from the outcome, without making Results."""
+    """(rule, status) of each of `_results`, read straight from the outcome, without making Results (the reference
+    twin: SchoolResults reads them from the Results)."""
     code = outcome.card[0] if outcome.card else ""
     return [(rule.id, Status.WAIVED if waiver_of(rule.id, code, status, waivers, as_of) else status)
             for rule, status in zip(rules, outcome.statuses(), strict=True) if rule.id in wanted]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from carework.checking import plain
-from carework.core.model import Result, School, Status, new_result
+from carework.core.model import Result, School, Status, result_maker
 from carework.core.problems import Location, Problem
 from carework.reading.loader import Document
 from carework.reading.source import Source
@@ -108,8 +108,8 @@ class FileOutcome:
         compact = self.compact()
         if len(rules) != len(compact):
             raise ValueError(f"{self.file}: {len(compact)} results for {len(rules)} rules")
-        code, file = self.card[0], self.file
-        return [new_result(code, rule.id, _STATUS[status], rule.severity, zh, en, Location(file, line, column, rule.anchor),
+        code, file, make = self.card[0], self.file, result_maker()
+        return [make(code, rule.id, _STATUS[status], rule.severity, zh, en, Location(file, line, column, rule.anchor),
                            found, expected)
                 for rule, (status, line, column, found, expected, zh, en) in zip(rules, compact, strict=True)]
 

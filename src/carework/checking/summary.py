@@ -71,8 +71,3 @@ def common_gaps(run: CheckRun) -> list[tuple[str, int]]:
     counts = Counter(r.rule for r in gaps(run.results))
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
-
-def worst_failing(results: Iterable[Result]) -> str | None:
-    """The most severe level among the gaps, or None when there are none."""
-    levels = {r.severity for r in gaps(results)}
-    return next((s for s in SEVERITIES if s in levels), None)

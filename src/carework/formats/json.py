@@ -7,7 +7,7 @@ exactly what `json.dumps(document, ensure_ascii=False, indent=2)` gives; `tests/
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -17,7 +17,7 @@ from carework.checking.run import CheckRun
 from carework.core.model import Result, School, Status, TargetResult
 from carework.core.problems import Problem
 from carework.formats.base import Format
-from carework.formats.jsontext import dumps_indented
+from carework.formats.jsontext import writer
 from carework.rules.checks import Label, Percent
 from carework.rules.model import Plan
 
@@ -42,9 +42,9 @@ def _jsonable(value: Any, lang: str) -> Any:
     return str(value)
 
 
-def _nested(value: Any, depth: int) -> str:
-    """`value` as JSON text that starts `depth` levels deep in the document."""
-    return dumps_indented(value).replace("\n", "\n" + "  " * depth)  # JSON text never holds a raw line break
+def _nested(value: Any, depth: int, dumps: Callable[[Any], str]) -> str:
+    """`value` as JSON text (written by `dumps`, see `jsontext.writer`) that starts `depth` levels deep."""
+    return dumps(value).replace("\n", "\n" + "  " * depth)  # JSON text never holds a raw line break
 
 
 class JsonFormat(Format):
@@ -54,7 +54,7 @@ class JsonFormat(Format):
         return "".join(self.chunks(run))
 
     def chunks(self, run: CheckRun) -> Iterator[str]:
-        lang = self.options.lang
+        lang, dumps = self.options.lang, writer()
         head = {
             "carework": __version__,
             "plan": run.plan.id,
@@ -64,7 +64,7 @@ class JsonFormat(Format):
             "schools": len(run.selected),
             "schools_loaded": len(run.schools),
         }
-        yield _nested(head, 0)[:-2] + ',\n  "results": ['  # the head without its closing "\n}"
+        yield _nested(head, 0, dumps)[:-2] + ',\n  "results": ['  # the head without its closing "\n}"
         separator = "\n"
         for piece in run.results.pieces(self.piece_key(), lambda code, results: self.piece(run.plan, None, results)):
             if piece:
@@ -82,7 +82,7 @@ class JsonFormat(Format):
                       for s in run.stale],
             **({} if run.baseline is None else {"baseline": self.baseline(run.baseline)}),
         }
-        yield ",\n" + _nested(tail, 0)[2:] + "\n"  # the rest without its opening "{\n"
+        yield ",\n" + _nested(tail, 0, dumps)[2:] + "\n"  # the rest without its opening "{\n"
 
     def piece_key(self) -> str:
         return f"json:{self.options.lang}"
@@ -90,16 +90,16 @@ class JsonFormat(Format):
     def piece(self, plan: Plan, school: School | None, results: list[Result]) -> str:
         """The school's results as items of "results": the JSON text `result` describes, one template each (this
         runs for every result of a province, so the common values skip the general encoder)."""
-        lang = self.options.lang
+        lang, dumps = self.options.lang, writer()
         english = lang != "zh"
         items = []
         for r in results:
             where = r.location
-            waiver = ',\n      "waiver": ' + _nested(self.waiver(r), 3) if r.waiver else ""
+            waiver = ',\n      "waiver": ' + _nested(self.waiver(r), 3, dumps) if r.waiver else ""
             items.append(_RESULT % (
                 encode_basestring(r.school), encode_basestring(r.rule), _STATUS_TEXT[r.status], r.severity,
                 encode_basestring(r.message_en if english else r.message_zh), encode_basestring(where.file),
-                where.line, where.column, _value(r.found, lang), _value(r.expected, lang), waiver))
+                where.line, where.column, _value(r.found, lang, dumps), _value(r.expected, lang, dumps), waiver))
         return ",\n".join(items)
 
     def result(self, r: Result) -> dict[str, Any]:
@@ -162,7 +162,7 @@ class JsonFormat(Format):
         }
 
 
-def _value(value: Any, lang: str) -> str:
+def _value(value: Any, lang: str, dumps: Callable[[Any], str]) -> str:
     """`found` or `expected` as JSON text at a result's depth; the common cases without the general encoder."""
     kind = type(value)
     if value is None:
@@ -171,4 +171,4 @@ def _value(value: Any, lang: str) -> str:
         return int.__repr__(value)
     if kind is str:
         return encode_basestring(value)
-    return _nested(_jsonable(value, lang), 3)
+    return _nested(_jsonable(value, lang), 3, dumps)

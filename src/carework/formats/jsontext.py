@@ -3,15 +3,19 @@
 With `indent`, the standard library gives up its C encoder for a pure-Python one, and a city's JSON document (forty
 results a school, 11 MB for 1,000 schools) then costs a large share of a check: 0.74 s against 0.32 s here. This writes the same text with the C string
 encoder and plain loops; anything beyond JSON's own types goes to `json.dumps`, which raises as it always did.
-`tests/test_jsontext.py` holds it to the standard library's output.
+`json.dumps` is its reference twin, which `writer()` gives instead under `CAREWORK_REFERENCE=1`; `tests/test_jsontext.py` and
+`tests/twins/` hold it to the standard library's output.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any
+
+from carework.core.reference import reference_mode
 
 #: Keys as written, with their ": " (a document repeats the same few keys many thousand times).
 _KEYS: dict[str, str] = {}
@@ -19,6 +23,16 @@ _KEYS: dict[str, str] = {}
 
 class _Unusual(Exception):
     """A value `json.dumps` must handle itself (another type, or a key that is not text)."""
+
+
+def writer() -> Callable[[Any], str]:
+    """`dumps_indented`, or with `CAREWORK_REFERENCE=1` the `json.dumps` it stands for; read once per document or
+    school, not once per value."""
+    return _reference_dumps if reference_mode() else dumps_indented
+
+
+def _reference_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 def dumps_indented(value: Any, indent: int = 2) -> str:

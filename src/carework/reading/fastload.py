@@ -1,12 +1,12 @@
 """A fast path for loading school records: yaml-rs (Rust) for the values, line numbers only when a finding needs them.
 
 PyYAML with libyaml (`loader.parse`) stays the reference: it composes every node with its position, and that is most
-of a check's time. Here a record is loaded with yaml-rs, about ten times faster, but only when its text is plain
-enough that the two must agree; anything else — a YAML 1.1 boolean (`yes`, `on`) that is also written quoted
-somewhere (unquoted ones alone are read as PyYAML reads them, see `_plain`), octal or sexagesimal numbers, quoted
-dates, tags, anchors, merge keys, block scalars, several documents, tabs, control characters, keys holding spaces or
-line breaks, duplicate keys (yaml-rs refuses them) or any value PyYAML would read as something other than text —
-goes to PyYAML as before, which also gives every error message and position. `tests/test_fastload.py` proves both
+of a check's time. Here a record is loaded with yaml-rs, about ten times faster, but only when its text is written
+wholly in the simple grammar records use (an allowlist, `simple_yaml`), and the values yaml-rs returns are ones
+PyYAML reads the same: a YAML 1.1 boolean (`yes`, `on`) written unquoted is made the boolean PyYAML reads (unless it
+is also written quoted somewhere, see `_plain`); text PyYAML would read as another type, duplicate keys (yaml-rs
+refuses them) or a file past the limits go to PyYAML, which also gives every error message and position. So a
+construct the grammar does not know is only slow, never wrong. `tests/test_fastload.py` and `tests/twins/` prove both
 give the same values and the same locations on the sample city, the generated records and every bad-input case.
 
 Locations come from a cheap index of the lines, read one collection at a time as locations are asked for (rules
@@ -14,20 +14,21 @@ point at top-level keys and the keys of a few top-level mappings) and checked ag
 trusted. What that reading cannot follow composes the file with PyYAML once, on demand: only files with such
 findings pay for a second parse.
 
-`CAREWORK_PARSER=pyyaml` turns the fast path off.
+With `CAREWORK_REFERENCE=1` (`core.reference`) every record goes to PyYAML.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from typing import Any
 
 import yaml
 
 from carework.core.problems import Location
+from carework.core.reference import reference_mode
 from carework.reading.loader import DEFAULT_LIMITS, Document, Limits, Path_, parse, source_text
+from carework.reading.simple_yaml import is_simple
 from carework.reading.source import Source
 
 try:  # an optional speed-up: without it every record takes the PyYAML path
@@ -38,39 +39,6 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
     yaml_rs = None  # type: ignore[assignment]
     YAML_RS = None
 
-# Text the two parsers may read differently, or that only PyYAML reports precisely; each is kept simple, since a
-# single pattern with many alternatives costs milliseconds on 6 KB of Chinese text, and most start with one literal
-# character, which the regex engine finds several times faster than a class of characters.
-_ODD_CHARACTER = re.compile("[^\x0A\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD\U00010000-\U0010FFFF]")
-_RISKY = (
-    _ODD_CHARACTER,  # tabs, CR, control characters, line breaks editors do not show, a BOM inside
-    re.compile(r":(?<=[\s\[{,]:)"),  # a colon where a value starts (other indicators: `_INDICATOR`)
-    *(re.compile(re.escape(bracket) + r"\s*-(?:[\s,\[\]{}]|$)", re.MULTILINE) for bracket in "[{,"),  # a lone dash
-    *(re.compile(quote + r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}") for quote in "\"'"),  # quoted dates (yaml-rs: dates)
-)
-#: Tags, anchors, aliases, block scalars and other indicators where a value starts (the character first: much
-#: faster); rare, so searched for only when the text holds one of them (`_INDICATORS`).
-_INDICATOR = re.compile(r"[!&*|>@`%?](?<=[\s\[{,][!&*|>@`%?])")
-_INDICATORS = "!&*|>@`%?"
-_RISKY_TEXT = ("\\", "<<", "\n---", "\n...")  # escapes, merge keys, several documents
-#: Where a value may start with a sign, a dot, an underscore or a digit; each is then matched against `_ODD_NUMBER`.
-_NUMBER_START = re.compile(r"[-+._0-9](?<=[\s\[{,][-+._0-9])")
-#: Numbers YAML 1.1 reads differently: leading zeros, 0o/0b/0x, underscores, sexagesimal, exponents, a bare dot.
-_ODD_NUMBER = re.compile(r"[-+]?(?:0[0-9_]|0[oObBxX]|\.[0-9]|[0-9.]*_|[0-9][0-9_]*:[0-9]|[0-9][0-9_.]*[eE][-+]?[0-9])")
-#: What any `_ODD_NUMBER` after a `_NUMBER_START` holds, found far faster (each starts with a rarer character), so
-#: that most records skip the scan for number starts. In turn: a leading zero or dot after an optional sign; an
-#: underscore after a digit, dot, sign or where a value starts; a colon between digits; an exponent.
-_ODD_NUMBER_HINTS = tuple(re.compile(hint) for hint in (
-    r"0[0-9_oObBxX](?:(?<=[\s\[{,]..)|(?<=[\s\[{,][-+]..))",
-    r"\.[0-9](?:(?<=[\s\[{,]..)|(?<=[\s\[{,][-+]..))",
-    r"_(?<=[0-9.\s\[{,+-]_)",
-    r":[0-9](?<=[0-9_]:.)",
-    r"e(?<=[0-9_.]e)[-+]?[0-9]",
-    r"E(?<=[0-9_.]E)[-+]?[0-9]",
-))
-#: A colon not followed by a space: YAML 1.1 refuses it inside brackets (found by `_colon_in_brackets`).
-_TIGHT_COLON = re.compile(r":(?!\s)")
-_RISKY_FIRST = frozenset("!&*|>@`%?:")
 #: By first character ("" included: an empty text is null), the texts PyYAML reads, unquoted, as something other
 #: than text: its implicit resolvers in one pattern (PyYAML registers none for text itself, so any match is another
 #: type; each keeps its own flags).
@@ -126,11 +94,7 @@ def load_record(source: Source, limits: Limits = DEFAULT_LIMITS) -> Document:
 
 def fast_parse(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> LazyDocument | None:
     """The document through yaml-rs, or None when the text needs PyYAML (see the module's docstring)."""
-    if yaml_rs is None or os.environ.get("CAREWORK_PARSER") == "pyyaml":
-        return None
-    if (text[:1] in _RISKY_FIRST or text.startswith(("---", "...")) or any(part in text for part in _RISKY_TEXT)
-            or any(p.search(text) for p in _RISKY) or (any(c in text for c in _INDICATORS) and _INDICATOR.search(text))
-            or _colon_in_brackets(text) or _odd_number(text)):
+    if yaml_rs is None or reference_mode() or not is_simple(text):
         return None
     try:
         value = yaml_rs.loads(text)
@@ -141,29 +105,12 @@ def fast_parse(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Lazy
     return LazyDocument(display, value, text, limits)
 
 
-def _odd_number(text: str) -> bool:
-    if _ODD_NUMBER.match(text):
-        return True
-    if not any(hint.search(text) for hint in _ODD_NUMBER_HINTS):
-        return False
-    return any(_ODD_NUMBER.match(text, m.start()) for m in _NUMBER_START.finditer(text))
-
-
-def _colon_in_brackets(text: str) -> bool:
-    """A colon not followed by a space after an opening bracket on its line (rare, so found colon first)."""
-    for match in _TIGHT_COLON.finditer(text):
-        before = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
-        if "[" in before or "{" in before:
-            return True
-    return False
-
-
 def _plain(root: Any, text: str, limits: Limits) -> bool:
     """Whether every value is one PyYAML reads the same, within the limits (the caller then trusts yaml-rs).
 
     A YAML 1.1 boolean (`yes`, `off`) written unquoted is text to yaml-rs and a boolean to PyYAML: it is made the
     boolean PyYAML reads, provided the text holds no quoted `"yes"` or `'yes'` that yaml-rs would read as the same
-    text. Without escapes or block scalars (refused before) a quoted scalar can only be exactly `yes` when it is
+    text. Without escapes or block scalars (not in the grammar) a quoted scalar can only be exactly `yes` when it is
     written so on one line, so every `yes` yaml-rs returned was then written plain.
     """
     if limits.max_depth < 0 or limits.max_nodes < 1:

@@ -6,11 +6,11 @@ Pure: no I/O and no clock; "this year" and deadlines are judged against the as-o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from carework.core.model import Result, School, Status, Waiver, new_result
+from carework.core.model import Result, School, Status, Waiver, result_maker
 from carework.core.problems import Location, Problem
 from carework.rules.checks import Label, Percent
 from carework.rules.model import Applicability, Plan, Rule
@@ -31,8 +31,10 @@ def school_scope(plan: Plan, school: School, as_of: dt.date) -> dict[str, Any]:
 
 def evaluate_school(plan: Plan, school: School, as_of: dt.date, waivers: dict[tuple[str, str], Waiver],
                     scope: dict[str, Any] | None = None) -> list[Result]:
-    """All of one school's results, in plan order; `scope` is the school's, when the caller already computed it."""
+    """All of one school's results, in plan order, with `waivers` applied (see `waive`); `scope` is the school's, when
+    the caller already computed it."""
     scope = school_scope(plan, school, as_of) if scope is None else scope
+    make = result_maker()
     # Rules pointing at the same field share its location, looked up once.
     located: dict[tuple[str, ...], Location] = {}
     out = []
@@ -41,53 +43,49 @@ def evaluate_school(plan: Plan, school: School, as_of: dt.date, waivers: dict[tu
             where = located.get(rule.anchor)
             if where is None:
                 where = located[rule.anchor] = school.locate(rule.anchor)
-            out.append(_evaluate_rule(rule, school, scope, waivers, as_of, where))
-    return out
+            out.append(_evaluate_rule(rule, school, scope, where, make))
+    return waive(out, waivers, as_of) if waivers else out
 
 
-def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], waivers: dict[tuple[str, str], Waiver],
-                   as_of: dt.date, where: Location) -> Result:
+def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], where: Location, make: _Maker) -> Result:
     # A rule whose applicability rests on a broken field (an invalid `kind`, say) cannot be judged either way.
     broken = _broken_fields(_applicability_fields(rule.applies), school) if school.invalid else None
     if broken:
-        return _result(school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
-                       f"{broken} is invalid in the record; this requirement cannot be judged", where)
+        return _made(make, school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
+                     f"{broken} is invalid in the record; this requirement cannot be judged", where)
     outside = not_applicable(rule.applies, school, scope)
     if outside:
-        return _result(school, rule, Status.NOT_APPLICABLE, outside[0], outside[1], where)
+        return _made(make, school, rule, Status.NOT_APPLICABLE, outside[0], outside[1], where)
     broken = _broken_fields(rule.fields, school) if school.invalid else None
     if broken:
-        return _result(school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
-                       f"{broken} is invalid in the record; this requirement cannot be judged", where)
+        return _made(make, school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
+                     f"{broken} is invalid in the record; this requirement cannot be judged", where)
     assert rule.check is not None
     try:
         outcome = rule.check.evaluate(scope)
     except Exception as exc:  # a value the type checker could not foresee; one rule, not the whole run
-        return _result(school, rule, Status.ERROR, f"无法判断此项：{type(exc).__name__}",
-                       f"this requirement could not be evaluated: {type(exc).__name__}", where)
+        return _made(make, school, rule, Status.ERROR, f"无法判断此项：{type(exc).__name__}",
+                     f"this requirement could not be evaluated: {type(exc).__name__}", where)
     if outcome.vacuous:
-        return _result(school, rule, Status.NOT_APPLICABLE, "没有需要检查的对象", "nothing to check", where)
+        return _made(make, school, rule, Status.NOT_APPLICABLE, "没有需要检查的对象", "nothing to check", where)
     found, expected = outcome.found, outcome.expected
     if outcome.passed:
-        return _made(school, rule, _PASS, "", "", where, found, expected)
+        return _made(make, school, rule, _PASS, "", "", where, found, expected)
     values = {**(outcome.values or {}), "year": scope["year"], "school": school.name}
     zh, en = _format(rule.message.zh, values, "zh"), _format(rule.message.en or rule.message.zh, values, "en")
-    waiver = waivers.get((rule.id, school.code))
-    if waiver and active(waiver, as_of):
-        return _made(school, rule, Status.WAIVED, zh, en, where, found, expected, waiver)
-    return _made(school, rule, _FAIL, zh, en, where, found, expected)
-
-
-def _result(school: School, rule: Rule, status: Status, zh: str, en: str, where: Location) -> Result:
-    return _made(school, rule, status, zh, en, where)
+    return _made(make, school, rule, _FAIL, zh, en, where, found, expected)
 
 
 _PASS, _FAIL = Status.PASS, Status.FAIL  # looking a member up on its enum is slow (~0.5 us on Python 3.11)
 
 
-def _made(school: School, rule: Rule, status: Status, zh: str, en: str, where: Location, found: Any = None,
-          expected: Any = None, waiver: Waiver | None = None) -> Result:
-    return new_result(school.code, rule.id, status, rule.severity, zh, en, where, found, expected, waiver)
+#: How a result is made: `core.model.new_result`, or `Result` itself in reference mode.
+_Maker = Callable[..., Result]
+
+
+def _made(make: _Maker, school: School, rule: Rule, status: Status, zh: str, en: str, where: Location,
+          found: Any = None, expected: Any = None) -> Result:
+    return make(school.code, rule.id, status, rule.severity, zh, en, where, found, expected)
 
 
 def not_applicable(applies: Applicability, school: School, scope: dict[str, Any]) -> tuple[str, str] | None:

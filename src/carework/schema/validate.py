@@ -2,46 +2,23 @@
 
 The result is the record with every declared field present (missing ones as None or []), so rules can read any
 field without guarding; fields that were wrong are dropped and remembered, so rules that need them report an error
-instead of a misleading gap.
+instead of a misleading gap. The values are checked by the schema's compiled checks (`compiled`), whose plain
+reference is `general.Run.scalar`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import math
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from carework.core.problems import Problem, dotted
-from carework.reading.loader import INPUT_METHOD_SLIPS, Document, Path_, YamlError, load_file
-from carework.schema.fieldtypes import (
-    Boolean,
-    Choice,
-    Date,
-    Expression,
-    Field,
-    FieldType,
-    Integer,
-    ListOf,
-    Number,
-    Record,
-    Text,
-    type_name,
-)
+from carework.core.problems import Problem
+from carework.reading.loader import Document, Path_, YamlError, load_file
+from carework.schema.compiled import compiled
+from carework.schema.fieldtypes import Record
+from carework.schema.general import Context, Run, empty_record, empty_value, kind, slip
 
-
-@dataclass(frozen=True)
-class Context:
-    """What validation needs to know beyond the record: the plan's vocabularies and the dates that make sense."""
-
-    vocabularies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    today: dt.date = dt.date(2100, 1, 1)
-    period: tuple[dt.date, dt.date] | None = None
-    earliest: dt.date = dt.date(1949, 10, 1)
+__all__ = ["Context", "InvalidFile", "Validated", "empty_value", "load_valid", "validate"]
 
 
 @dataclass
@@ -54,21 +31,21 @@ class Validated:
 
 def validate(doc: Document, schema: Record, ctx: Context) -> Validated:
     """Validate a whole document (which must be a mapping) against `schema`."""
-    run = _Run(doc, ctx)
+    run = Run(doc, ctx)
     if not isinstance(doc.value, dict):
-        got = "空文件" if doc.value is None else _kind(doc.value, "zh")
-        got_en = "an empty file" if doc.value is None else _kind(doc.value, "en")
-        slip = _slip(doc.value, "：") if isinstance(doc.value, str) else None
-        if slip:  # `code：A` on every line reads as one long text, not as keys
-            _, zh_what, en_what, fix_zh, fix_en, _ = slip
+        got = "空文件" if doc.value is None else kind(doc.value, "zh")
+        got_en = "an empty file" if doc.value is None else kind(doc.value, "en")
+        found = slip(doc.value, "：") if isinstance(doc.value, str) else None
+        if found:  # `code：A` on every line reads as one long text, not as keys
+            _, zh_what, en_what, fix_zh, fix_en, _ = found
             run.error((), "input-method", f"记录应是键值映射，整个文件却被读成了一段文字：文中有{zh_what}",
                       f"a record must be a mapping, but the whole file reads as one text: it has {en_what}", fix_zh, fix_en)
-            return Validated(_empty(schema), run.problems, [()])
+            return Validated(empty_record(schema), run.problems, [()])
         run.error((), "not-a-mapping", f"记录应是键值映射（如 code: ...），实际是{got}",
                   f"a record must be a mapping (code: ... and so on), this is {got_en}",
                   "从记录模板复制一份重新填写", "start again from a copy of the record template")
-        return Validated(_empty(schema), run.problems, [()])
-    value = _compiled(schema)(run, doc.value, ())
+        return Validated(empty_record(schema), run.problems, [()])
+    value = compiled(schema)(run, doc.value, ())
     return Validated(value, run.problems, run.invalid)
 
 
@@ -80,7 +57,11 @@ class InvalidFile(Exception):
         self.problems = problems
 
 
-def load_valid(path: Path, display: str, schema: Record, ctx: Context = Context()) -> tuple[Document, dict[str, Any]]:
+#: The context of a file outside the plan's year (the plan itself, carework.yaml): no vocabularies, no period.
+_PLAIN_CONTEXT = Context()
+
+
+def load_valid(path: Path, display: str, schema: Record, ctx: Context = _PLAIN_CONTEXT) -> tuple[Document, dict[str, Any]]:
     """Load and validate a file that is no use unless valid; raises InvalidFile with every error (warnings pass)."""
     try:
         doc = load_file(path, display)
@@ -91,400 +72,3 @@ def load_valid(path: Path, display: str, schema: Record, ctx: Context = Context(
     if errors:
         raise InvalidFile(errors)
     return doc, checked.value
-
-
-def empty_value(t: FieldType) -> Any:
-    """The value a field has when it is left out."""
-    if isinstance(t, ListOf):
-        return []
-    if isinstance(t, Record):
-        return _empty(t)
-    return None
-
-
-def _empty(schema: Record) -> dict[str, Any]:
-    return {f.name: empty_value(f.type) for f in schema.fields}
-
-
-_SEPARATORS = re.compile(r"[，、,；;／/]")
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_HINT = re.compile(r"^\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?\s*$")
-
-
-class _Run:
-    """One validation: its problems, the paths found wrong, and the slow paths that report them."""
-
-    def __init__(self, doc: Document, ctx: Context) -> None:
-        self.doc = doc
-        self.ctx = ctx
-        self.problems: list[Problem] = []
-        self.invalid: list[Path_] = []
-        # What the compiled checks' fast paths compare against, read once per record rather than once per value.
-        self.vocabularies = ctx.vocabularies
-        self.today = ctx.today
-        self.earliest = ctx.earliest
-        self.first, self.last = ctx.period if ctx.period else (dt.date.min, dt.date.max)
-
-    def error(self, path: Path_, code: str, zh: str, en: str, fix_zh: str = "", fix_en: str = "",
-              level: str = "error") -> None:
-        where = self.doc.locate(path)
-        label = dotted(path)
-        prefix_zh = f"{label}：" if label else ""
-        prefix_en = f"{label}: " if label else ""
-        self.problems.append(Problem(where, code, prefix_zh + zh, prefix_en + en, fix_zh, fix_en, level))  # type: ignore[arg-type]
-        if level == "error":
-            self.invalid.append(path)
-
-    def missing(self, f: Field, path: Path_) -> None:
-        self.error(path + (f.name,), "missing-field", f"缺少必填项 {f.name}（{f.zh}）",
-                   f"required field {f.name} ({f.en}) is missing",
-                   f"在这一层加上 {f.name}: ……", f"add {f.name}: … at this level")
-
-    def unknown_key(self, key: Any, schema: Record, path: Path_) -> None:
-        key_text = str(key)
-        slip = _slip(key_text)
-        if slip:  # `{dedicated： true}` or a key indented with full-width spaces
-            needle, zh_what, en_what, fix_zh, fix_en, ascii_ = slip
-            meant = key_text.split(needle)[0].strip(" \u3000\t") if needle == "：" else key_text.strip(" \u3000\t")
-            if meant in [f.name for f in schema.fields] and needle == "：":
-                rest = key_text.split(needle, 1)[1].strip()
-                fix_zh, fix_en = f"{fix_zh}：{meant}: {rest}", f"{fix_en}: {meant}: {rest}"
-            self.error(path + (key_text,), "input-method", f"未知的键「{key_text}」：键里有{zh_what}",
-                       f"unknown key '{key_text}': it contains {en_what}", fix_zh, fix_en)
-            return
-        by_label = {f.zh: f.name for f in schema.fields}
-        guess = difflib.get_close_matches(key_text, [f.name for f in schema.fields], n=1, cutoff=0.6)
-        suggestion = guess[0] if guess else by_label.get(key_text)
-        if suggestion is None:
-            labels = difflib.get_close_matches(key_text, list(by_label), n=1, cutoff=0.5)
-            suggestion = by_label[labels[0]] if labels else None
-        allowed = "、".join(f.name for f in schema.fields)
-        if suggestion:
-            fix_zh, fix_en = f"是不是要写 {suggestion}？", f"did you mean {suggestion}?"
-        else:
-            fix_zh, fix_en = f"这一层可用的键：{allowed}", f"keys allowed here: {', '.join(f.name for f in schema.fields)}"
-        self.error(path + (key_text,), "unknown-field", f"未知的键 {key_text}", f"unknown key {key_text}", fix_zh, fix_en)
-
-    def wrong(self, value: Any, t: FieldType, path: Path_) -> None:
-        zh_hint = en_hint = ""
-        if isinstance(value, bool) and isinstance(t, (Text, Choice)):
-            zh_hint = "（YAML 把 yes/no/on/off/true/false 读成是/否；作文字用时请加引号，如 \"no\"）"
-            en_hint = " (YAML reads yes/no/on/off/true/false as booleans; quote it to mean text, e.g. \"no\")"
-        elif isinstance(value, (int, float)) and isinstance(t, Text):
-            zh_hint = "（数字请加引号当作文字，如 \"0012\"）"
-            en_hint = " (quote numbers meant as text, e.g. \"0012\")"
-        self.error(path, "wrong-type", f"应为{type_name(t, 'zh')}，实际是{_kind(value, 'zh')} {_show(value)}{zh_hint}",
-                   f"expected {type_name(t)}, got {_kind(value, 'en')} {_show(value)}{en_hint}",
-                   f"改成{type_name(t, 'zh')}", f"write a {type_name(t)}")
-        return None
-
-    def scalar(self, value: Any, t: FieldType, path: Path_) -> Any:
-        if isinstance(t, Boolean):
-            return value if isinstance(value, bool) else self.wrong(value, t, path)
-        if isinstance(t, (Integer, Number)):
-            ok = isinstance(value, int) if isinstance(t, Integer) else isinstance(value, (int, float))
-            if isinstance(value, bool) or not ok:
-                return self.wrong(value, t, path)
-            if isinstance(value, float) and not math.isfinite(value):  # YAML's .nan and .inf, or 1e999
-                return self.error(path, "bad-number", f"{value} 不是有效的数字", f"{value} is not a usable number",
-                                  "写一个普通的数字，如 2000", "write an ordinary number, e.g. 2000")
-            if t.minimum is not None and value < t.minimum:
-                return self.error(path, "out-of-range", f"{value} 小于最小值 {t.minimum}", f"{value} is below the minimum {t.minimum}")
-            if isinstance(t, Integer) and t.maximum is not None and value > t.maximum:
-                return self.error(path, "out-of-range", f"{value} 大于最大值 {t.maximum}", f"{value} is above the maximum {t.maximum}")
-            return value
-        if isinstance(t, Date):
-            return self.date(value, t, path)
-        if isinstance(t, Expression):
-            if isinstance(value, bool):
-                return str(value).lower()
-            return str(value) if isinstance(value, (str, int, float)) else self.wrong(value, t, path)
-        if not isinstance(value, str):
-            return self.wrong(value, t, path)
-        if isinstance(t, Choice):
-            return self.choice(value, t, path)
-        assert isinstance(t, Text)
-        if not value.strip():
-            return self.error(path, "empty-text", "不能是空文字", "must not be blank")
-        if t.person and _SEPARATORS.search(value):
-            self.error(path, "joined-names", f"一项里像是写了几个人的姓名：{value}",
-                       f"this item looks like several names in one: {value}",
-                       "每人单独一项，用英文逗号分开，如 [王建国, 李明华]，或每行一个“- 姓名”",
-                       "one name per item: [王建国, 李明华] with ASCII commas, or one '- name' per line", level="warning")
-        if t.pattern and not re.match(t.pattern, value):
-            return self.error(path, "bad-format", f"格式不对：{value}", f"bad format: {value}",
-                              "只用字母、数字、- 和 _，2 到 32 个字符", "letters, digits, - and _ only, 2 to 32 characters")
-        if t.vocabulary is not None and t.vocabulary in self.ctx.vocabularies:
-            allowed = self.ctx.vocabularies[t.vocabulary]
-            if value not in allowed:
-                normal = {_normalise(a): a for a in allowed}
-                if _normalise(value) in normal:
-                    return normal[_normalise(value)]
-                guess = difflib.get_close_matches(value, allowed, n=1, cutoff=0.4)
-                fix_zh = f"是不是“{guess[0]}”？" if guess else "可选：" + "；".join(allowed)
-                fix_en = f"did you mean “{guess[0]}”?" if guess else "one of: " + "; ".join(allowed)
-                if "，" in value or "、" in value:  # [红色云溪，逐梦云溪] is one item: the comma is full-width
-                    fix_zh = "列表中的各项要用英文半角逗号“,”分开，如 [红色云溪, 逐梦云溪]；" + fix_zh
-                    fix_en = "separate list items with the ASCII comma ',', e.g. [a, b]; " + fix_en
-                return self.error(path, "unknown-value", f"不在计划列出的名称中：{value}",
-                                  f"not one of the names the plan lists: {value}", fix_zh, fix_en)
-        return value
-
-    def choice(self, value: str, t: Choice, path: Path_) -> Any:
-        if value in t.values:
-            return value
-        for option in t.options:  # the Chinese label is accepted for the value, as a secretary would write it
-            if value in (option.zh, option.en):
-                return option.value
-        guess = difflib.get_close_matches(value, list(t.values), n=1, cutoff=0.6)
-        listing = "、".join(f"{o.value}（{o.zh}）" for o in t.options)
-        fix_zh = (f"是不是 {guess[0]}？" if guess else "") + f"可选：{listing}"
-        fix_en = (f"did you mean {guess[0]}? " if guess else "") + "one of: " + ", ".join(t.values)
-        return self.error(path, "unknown-value", f"未知的选项 {value}", f"unknown value {value}", fix_zh, fix_en)
-
-    def date(self, value: Any, t: Date, path: Path_) -> Any:
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, str) and _ISO.match(value):  # a quoted ISO date means the same date
-            try:
-                value = dt.date.fromisoformat(value)
-            except ValueError:
-                return self.error(path, "impossible-date", f"不存在的日期：{value}", f"impossible date: {value}",
-                                  "核对年月日", "check year, month and day")
-        if isinstance(value, str):
-            m = _ISO_HINT.match(value)
-            if m:
-                try:
-                    iso = dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-                    fix_zh, fix_en = f"写成 {iso}（不加引号）", f"write {iso} (without quotes)"
-                except ValueError:
-                    fix_zh, fix_en = "这个日期不存在，请核对年月日", "that date does not exist; check it"
-                return self.error(path, "bad-date", f"日期格式不对：{value}", f"bad date format: {value}", fix_zh, fix_en)
-        if not isinstance(value, dt.date):
-            return self.wrong(value, t, path)
-        if value > self.ctx.today:
-            return self.error(path, "future-date", f"日期 {value} 在今天（{self.ctx.today}）之后",
-                              f"date {value} is after today ({self.ctx.today})", "只记录已经发生的事", "record only what has happened")
-        if value < self.ctx.earliest:
-            return self.error(path, "impossible-date", f"日期 {value} 太早，不可能", f"date {value} is implausibly early",
-                              "核对年份", "check the year")
-        if t.event and self.ctx.period and not (self.ctx.period[0] <= value <= self.ctx.period[1]):
-            start, end = self.ctx.period
-            self.error(path, "out-of-period", f"日期 {value} 不在计划期 {start} 至 {end} 内，不计入本年度",
-                       f"date {value} is outside the plan period {start} to {end} and is not counted",
-                       "如果是往年的记录可以保留；如是笔误请改正", "keep it if it is an earlier year's record; otherwise correct it",
-                       level="warning")
-        return value
-
-
-# --- the schema compiled into one small check per declared type -------------------------------------------------------
-# A record has a few hundred values and nearly all of them are fine, so each type gets a check whose fast path is the
-# least test that proves a value valid; anything else goes to `_Run`'s general code above, which reports exactly what it
-# always has. A check is given its parent's path and its key, and joins them only on the way to that general code.
-
-#: Checks a value that is not None: `(run, value, parent path, key)` → the value to keep, or None to drop it.
-_Check = Callable[[_Run, Any, Path_, "str | int"], Any]
-#: Checks the fields of a mapping at `path` and returns the record with every declared field present.
-_Fields = Callable[[_Run, dict[Any, Any], Path_], dict[str, Any]]
-
-#: Compiled schemas by identity (hashing a schema walks all of it); the schema is kept so its id stays its own.
-_COMPILED: dict[int, tuple[Record, _Fields]] = {}
-
-
-def _compiled(schema: Record) -> _Fields:
-    entry = _COMPILED.get(id(schema))
-    if entry is None or entry[0] is not schema:
-        entry = _COMPILED[id(schema)] = (schema, _compile_fields(schema))
-    return entry[1]
-
-
-def _empty_maker(t: FieldType) -> Callable[[], Any] | None:
-    """What makes a left-out value fresh each time (a list or a record of empties), or None when it is just None."""
-    if isinstance(t, ListOf):
-        return list
-    if isinstance(t, Record):
-        return lambda: _empty(t)
-    return None
-
-
-def _compile_fields(schema: Record) -> _Fields:
-    names = frozenset(f.name for f in schema.fields)
-    steps = tuple((f.name, _compile(f.type), _empty_maker(f.type), f if f.required else None) for f in schema.fields)
-
-    def fields(run: _Run, value: dict[Any, Any], path: Path_) -> dict[str, Any]:
-        if not names.issuperset(value):
-            for key in value:
-                if key not in names:
-                    run.unknown_key(key, schema, path)
-        out: dict[str, Any] = {}
-        for name, check, empty, required in steps:
-            item = value.get(name)
-            if item is None:
-                if required is not None:
-                    run.missing(required, path)
-            else:
-                item = check(run, item, path, name)
-            out[name] = empty() if item is None and empty is not None else item
-        return out
-
-    return fields
-
-
-def _compile(t: FieldType) -> _Check:
-    if isinstance(t, Record):
-        return _compile_record(t)
-    if isinstance(t, ListOf):
-        return _compile_list(t)
-    if isinstance(t, Text):
-        return _compile_text(t)
-    if isinstance(t, Choice):
-        return _compile_choice(t)
-    if isinstance(t, Date):
-        return _compile_date(t)
-    if isinstance(t, Boolean):
-        return _compile_boolean(t)
-    if isinstance(t, (Integer, Number)):
-        return _compile_number(t)
-    return _compile_other(t)
-
-
-def _compile_record(t: Record) -> _Check:
-    fields = _compile_fields(t)
-
-    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
-        if isinstance(value, dict):
-            return fields(run, value, parent + (key,))
-        return run.wrong(value, t, parent + (key,))
-
-    return check
-
-
-def _compile_list(t: ListOf) -> _Check:
-    item_check = _compile(t.item)
-    item_empty = _empty_maker(t.item)
-
-    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
-        path = parent + (key,)
-        if not isinstance(value, list):
-            return run.wrong(value, t, path)
-        out = []
-        for i, item in enumerate(value):
-            if item is None:  # an empty item (`- `) is the item's empty value: dropped, or an empty list or record
-                if item_empty is not None:
-                    out.append(item_empty())
-                continue
-            item = item_check(run, item, path, i)
-            if item is not None:
-                out.append(item)
-        return out
-
-    return check
-
-
-def _compile_text(t: Text) -> _Check:
-    if t.pattern is None and t.vocabulary is None and not t.person:
-        def plain(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
-            if value.__class__ is str and value.strip():
-                return value
-            return run.scalar(value, t, parent + (key,))
-
-        return plain
-    pattern = re.compile(t.pattern) if t.pattern else None
-    person, vocabulary = t.person, t.vocabulary
-
-    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
-        if (value.__class__ is str and value.strip()
-                and not (person and _SEPARATORS.search(value))
-                and (pattern is None or pattern.match(value))
-                and (vocabulary is None or vocabulary not in run.vocabularies or value in run.vocabularies[vocabulary])):
-            return value
-        return run.scalar(value, t, parent + (key,))
-
-    return check
-
-
-def _compile_choice(t: Choice) -> _Check:
-    values = frozenset(t.values)
-
-    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
-        if value.__class__ is str and value in values:
-            return value
-        return run.scalar(value, t, parent + (key,))
-
-    return check
-
-
-def _compile_date(t: Date) -> _Check:
-    event = t.event
-
-    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
-        # a datetime (a subclass) or a quoted date takes the general path, as does any date with something to say
-        if (value.__class__ is dt.date and run.earliest <= value <= run.today
-                and (not event or run.first <= value <= run.last)):
-            return value
-        return run.scalar(value, t, parent + (key,))
-
-    return check
-
-
-def _compile_boolean(t: Boolean) -> _Check:
-    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
-        if value is True or value is False:
-            return value
-        return run.scalar(value, t, parent + (key,))
-
-    return check
-
-
-def _compile_number(t: Integer | Number) -> _Check:
-    minimum = t.minimum
-    maximum = t.maximum if isinstance(t, Integer) else None
-    number = isinstance(t, Number)
-
-    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
-        kind = value.__class__
-        if ((kind is int or (number and kind is float and math.isfinite(value)))
-                and (minimum is None or value >= minimum) and (maximum is None or value <= maximum)):
-            return value
-        return run.scalar(value, t, parent + (key,))
-
-    return check
-
-
-def _compile_other(t: FieldType) -> _Check:
-    def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
-        return run.scalar(value, t, parent + (key,))
-
-    return check
-
-
-def _slip(text: str, needles: str = "：\u3000") -> tuple[str, str, str, str, str, str] | None:
-    """The input-method slip (a full-width colon or space) in `text`, if it has one."""
-    return next((slip for slip in INPUT_METHOD_SLIPS if slip[0] in needles and slip[0] in text), None)
-
-
-def _normalise(text: str) -> str:
-    return re.sub(r"[\s\"'“”‘’《》「」，,、·]", "", text)
-
-
-def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, (dict, list)) else ""
-    return text[:40]
-
-
-_KINDS: tuple[tuple[type | tuple[type, ...], str, str], ...] = (
-    (bool, "是/否", "a boolean"),  # before int: a bool is an int to Python
-    ((int, float), "数字", "a number"),
-    (str, "文字", "text"),
-    (list, "列表", "a list"),
-    (dict, "键值映射", "a mapping"),
-    (dt.date, "日期", "a date"),
-)
-
-
-def _kind(value: Any, lang: str) -> str:
-    """What a YAML value is, in words, for messages."""
-    for types, zh, en in _KINDS:
-        if isinstance(value, types):
-            return zh if lang == "zh" else en
-    return "空值" if lang == "zh" else "nothing"
