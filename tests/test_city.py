@@ -186,3 +186,16 @@ def test_the_roster_can_be_named_on_the_command_line(city: Path) -> None:
     assert check_json()[1]["roster"] is None
     code, document = check_json("--roster", "名册.csv")
     assert document["roster"] == {"file": "名册.csv", "schools": 39} and len(document["not_reported"]) == 3
+
+
+@pytest.mark.parametrize("reference", ["0", "1"])
+def test_a_code_ending_in_a_line_break_does_not_pass_the_code_pattern(city: Path, reference: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`$` in a pattern also matches before a final line break: patterns must match the whole value."""
+    monkeypatch.setenv("CAREWORK_REFERENCE", reference)
+    path = city / "data" / "schools" / "TN-XX-001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("code: TN-XX-001", 'code: "TN-XX-001\\n"', 1), encoding="utf-8")
+    status, document = check_json("--no-cache")
+    assert status == 3
+    assert [(p["code"], p["file"], p["line"]) for p in document["errors"]] == [("bad-format", "data/schools/TN-XX-001.yaml", 2)]
+    assert "TN-XX-001" in {s["code"] for s in document["not_reported"]}, "an unusable record does not count as reported"

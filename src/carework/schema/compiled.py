@@ -137,7 +137,7 @@ def _compile_text(t: Text) -> _Check:
     def check(run: Run, value: Any, parent: Path_, key: str | int) -> Any:
         if (value.__class__ is str and value.strip()
                 and not (person and SEPARATORS.search(value))
-                and (pattern is None or pattern.match(value))
+                and (pattern is None or pattern.fullmatch(value))
                 and (vocabulary is None or vocabulary not in run.vocabularies or value in run.vocabularies[vocabulary])):
             return value
         return run.scalar(value, t, parent + (key,))

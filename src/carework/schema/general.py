@@ -161,7 +161,7 @@ class Run:
                        f"this item looks like several names in one: {value}",
                        "每人单独一项，用英文逗号分开，如 [王建国, 李明华]，或每行一个“- 姓名”",
                        "one name per item: [王建国, 李明华] with ASCII commas, or one '- name' per line", level="warning")
-        if t.pattern and not re.match(t.pattern, value):
+        if t.pattern and not re.fullmatch(t.pattern, value):
             return self.error(path, "bad-format", f"格式不对：{value}", f"bad format: {value}",
                               "只用字母、数字、- 和 _，2 到 32 个字符", "letters, digits, - and _ only, 2 to 32 characters")
         if t.vocabulary is not None and t.vocabulary in self.ctx.vocabularies:
