@@ -16,6 +16,7 @@ from carework.checking.baseline import Comparison, by_school
 from carework.checking.run import CheckRun
 from carework.core.model import Result, School, Status, TargetResult
 from carework.core.problems import Problem
+from carework.core.reference import reference_mode
 from carework.formats.base import Format
 from carework.formats.jsontext import writer
 from carework.rules.checks import Label, Percent
@@ -91,6 +92,8 @@ class JsonFormat(Format):
         """The school's results as items of "results": the JSON text `result` describes, one template each (this
         runs for every result of a province, so the common values skip the general encoder)."""
         lang, dumps = self.options.lang, writer()
+        if reference_mode():  # the plain twin: each result as the dict `result` describes, through json.dumps
+            return ",\n".join("    " + _nested(self.result(r), 2, dumps) for r in results)
         english = lang != "zh"
         items = []
         for r in results:

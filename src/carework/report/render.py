@@ -25,6 +25,7 @@ from carework.core.errors import CareworkError, Failure
 from carework.core.i18n import percent, t
 from carework.core.paths import display_path
 from carework.core.problems import Lang
+from carework.core.reference import reference_mode
 from carework.core.resources import templates_dir
 from carework.report.markdown import escape_md, localize, mermaid_label, url_path
 from carework.report.paths import relative_link
@@ -74,6 +75,8 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         #: carework's own globals (`t`, `tr`): safe to call, and they take no context.
         self.direct = direct
+        #: The two shortcuts below are a twin of the sandbox's own checks, which `CAREWORK_REFERENCE=1` keeps.
+        self.shortcuts = not reference_mode()
 
     #: The fields of carework's own context records, by type: reading one needs none of the sandbox's checks.
     _fields = {cls: frozenset(f.name for f in fields(cls)) for cls in RECORDS}
@@ -81,18 +84,16 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Templates read record fields hundreds of times per page; the sandbox's per-access checks (which a data
         # field of a frozen dataclass always passes) were a third of the rendering time.
-        known = self._fields.get(type(obj))
+        known = self._fields.get(type(obj)) if self.shortcuts else None
         if known is not None and attribute in known:
             return getattr(obj, attribute)
         return super().getattr(obj, attribute)
 
     def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
-        # `t` and `tr` are called dozens of times per page; they need neither the sandbox's check nor the context.
-        for known in self.direct:
-            if obj is known:
-                kwargs.pop("_loop_vars", None)
-                kwargs.pop("_block_vars", None)
-                return obj(*args, **kwargs)
+        # `t` and `tr` are called dozens of times per page and are safe: they skip the sandbox's safety check (the
+        # context's own `call` still handles the call as Jinja means it).
+        if self.shortcuts and any(obj is known for known in self.direct):
+            return context.call(obj, *args, **kwargs)
         return super().call(context, obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
