@@ -194,12 +194,14 @@ class TextFormat(Format):
             head = (f"未更新 {len(run.stale)} 所（超过 {limit} 天没有更新，或没填更新日期 updated）" if lang == "zh"
                     else f"Not updated: {len(run.stale)} record(s) older than {limit} days, or without an updated date")
             console.print(Text(head, style="bold"))
-            for s in run.stale:
-                if s.updated is None:
+            for record in run.stale:
+                if record.updated is None:
                     when = "未填更新日期" if lang == "zh" else "no updated date"
+                elif lang == "zh":
+                    when = f"{record.updated} 更新，已 {record.age_days} 天"
                 else:
-                    when = f"{s.updated} 更新，已 {s.age_days} 天" if lang == "zh" else f"updated {s.updated}, {s.age_days} days ago"
-                console.print(Text(f"  {s.district}  {s.code}  {s.name}  {when}  {s.file}"))
+                    when = f"updated {record.updated}, {record.age_days} days ago"
+                console.print(Text(f"  {record.district}  {record.code}  {record.name}  {when}  {record.file}"))
 
     def targets_table(self, run: CheckRun) -> Table:
         lang = self.options.lang
