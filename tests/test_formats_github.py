@@ -87,12 +87,12 @@ def test_every_line_of_a_tricky_run_parses_back(plan: Plan) -> None:
     lines = annotations(GithubFormat(FormatOptions()).render(run))
     assert len(lines) == 3  # two gaps and one data problem; a pass is no annotation
     parsed = [parse(line) for line in lines]
-    assert [level for level, _, _ in parsed] == ["error", "notice", "error"]
+    assert [level for level, _, _ in parsed] == ["error", "error", "notice"]  # the most severe first
     for _, props, _ in parsed:
         assert props["file"] == where.file and props["line"] == "12" and props["col"] == "3"
-    assert parsed[0][1]["title"].startswith("S2-06 [必须] ")
-    assert parsed[0][2].startswith(f"BASE-001（BASE-001）：{TRICKY}\n整改：")
-    assert parsed[2][2] == "未知的键 a:b,c\n是不是 100%？"
+    assert parsed[1][1]["title"].startswith("S2-06 [必须] ")
+    assert parsed[1][2].startswith(f"BASE-001（BASE-001）：{TRICKY}\n整改：")
+    assert parsed[0][2] == "未知的键 a:b,c\n是不是 100%？"
 
 
 @pytest.fixture
@@ -115,9 +115,11 @@ def test_annotations_from_the_cli_match_the_json_results(tricky_city: Path) -> N
     print(result.output)
     assert result.exit_code == 3  # BASE-002 has an unknown key
     doc = json.loads(runner.invoke(app, [*args, "--format", "json"]).output)
-    lines = annotations(result.output)
+    lines = [line for line in annotations(result.output) if " file=" in line]
     gaps = [r for r in doc["results"] if r["status"] == "fail"]
     assert len(lines) == len(gaps) + len(doc["errors"]) + len(doc["warnings"])
+    assert [line for line in annotations(result.output) if " file=" not in line] == [
+        line for line in annotations(result.output) if line.startswith("::notice title=总体目标::")]
     parsed = [parse(line) for line in lines]
     for gap in gaps:
         match = [p for p in parsed if p[1]["title"].startswith(gap["rule"] + " ") and gap["message"] in p[2]]
