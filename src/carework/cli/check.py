@@ -107,8 +107,8 @@ def run_check(options: CheckOptions) -> ExitCode:
     if step_summary:
         _append_step_summary(Path(step_summary), run, lang)
     emit(formatter.chunks(run))
-    if comparison:  # beside a whole document on stdout it goes to stderr, so the document stays parseable
-        stream = sys.stderr if FORMATS[terminal].whole_document else sys.stdout
+    if comparison:  # beside a whole document on stdout, or a file, it goes to stderr: stdout stays parseable
+        stream = sys.stderr if FORMATS[terminal].whole_document or options.output else sys.stdout
         stream.write(describe(comparison, run.plan.id, lang))
     if any(p.level == "error" for p in run.problems):
         return ExitCode.INVALID_DATA
