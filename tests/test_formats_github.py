@@ -159,3 +159,30 @@ def test_golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
         GOLDEN.write_text(output, encoding="utf-8")
     assert output == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_annotations_stay_within_what_github_shows_most_severe_first(plan: Plan) -> None:
+    """GitHub keeps 10 annotations of each type a step writes: carework writes no more, errors first, then a notice
+    that counts them all and says where the rest is."""
+    where = Location("data/schools/BASE-001.yaml", 3, 1)
+    results = [Result(f"S{i:03}", rule, Status.FAIL, severity, "缺", "gap", where)
+               for severity, rule, count in (("advice", "S3-07", 12), ("warning", "S5-03", 12), ("error", "S2-06", 15))
+               for i in range(count)]
+    run = CheckRun(plan, dt.date(2024, 12, 31), [], SchoolResults.of(results), [], [], sorted({r.school for r in results}))
+    text = GithubFormat(FormatOptions(document="carework.sarif", step_summary=True)).render(run)
+    lines = text.splitlines()
+    assert all(line.startswith("::") for line in lines)  # beside --output: workflow commands only
+    levels = [parse(line)[0] for line in lines]
+    assert levels == ["error"] * 10 + ["warning"] * 10 + ["notice"] * 9  # 8 gaps, and the summary
+    level, props, message = parse(lines[-1])
+    assert props == {"title": "carework"}
+    assert message.startswith("共 39 条") and "最严重的 28 条" in message
+    assert "作业摘要" in message and "carework.sarif" in message
+
+
+def test_no_summary_notice_when_every_annotation_is_shown(plan: Plan) -> None:
+    where = Location("data/schools/BASE-001.yaml", 3, 1)
+    run = CheckRun(plan, dt.date(2024, 12, 31), [], SchoolResults.of([
+        Result("BASE-001", "S2-06", Status.FAIL, "error", "缺", "gap", where)]), [], [], ["BASE-001"])
+    lines = annotations(GithubFormat(FormatOptions(lang="en")).render(run))
+    assert len(lines) == 1 and "Summary" in GithubFormat(FormatOptions(lang="en")).render(run)
