@@ -33,7 +33,7 @@ INSTALL = 'python -m pip install "$CAREWORK_PIN"'
 AS_OF = "2024-12-31"
 BIN = str(Path(sys.executable).parent)
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # builds a wheel, installs it, runs whole pipelines
 
 
 @pytest.fixture(scope="module")
@@ -355,3 +355,17 @@ def test_gitlab_default_branch_and_schedule_report_and_pass(npm_tools: Path, dat
                                      pinned)
         assert jobs_run(done) == {"carework-main": "PASS"} and done.returncode == 0
         assert (work / ".gitlab-ci-local" / "artifacts" / "carework-main" / "reports" / "index.md").is_file()
+
+
+@pytest.mark.parametrize("name", ["github", "gitlab", "pre-commit"])
+def test_docs_show_each_recipe_as_shipped(name: str) -> None:
+    docs = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    assert "```yaml\n" + recipe(name)[1].read_text(encoding="utf-8") + "```" in docs
+
+
+def test_gitea_recipe_is_githubs_but_for_the_artifact_action() -> None:
+    github = recipe("github")[1].read_text(encoding="utf-8").splitlines()
+    gitea = recipe("gitea")[1].read_text(encoding="utf-8").splitlines()
+    differ = [(a, b) for a, b in zip(github, gitea) if a != b]
+    assert len(github) == len(gitea) and differ[0][1].startswith("# carework for a bureau's data repository on Gitea")
+    assert all("actions/upload-artifact@" in a and "actions/upload-artifact@" in b for a, b in differ[1:])
