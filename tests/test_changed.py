@@ -122,10 +122,16 @@ def test_changed_since_reports_changed_and_new_records(repo: Path) -> None:
     schools = repo / "data" / "schools"
     write_record(schools, merge(base_record(), {"code": "BASE-002", "party_hearings": [{"date": "2024-05-01"}]}))
     write_record(schools, merge(base_record(), {"code": "BASE-004"}))  # untracked
-    (schools / "BASE-003.yaml").unlink()  # deleted: nothing to report, and no longer counted
     (repo / "notes.txt").write_text("not a record", encoding="utf-8")
     doc = checked("--changed-since", "HEAD")
-    assert schools_in(doc) == {"BASE-002", "BASE-004"} and city_target(doc) == (3, 3)
+    assert schools_in(doc) == {"BASE-002", "BASE-004"} and city_target(doc) == (3, 4)
+
+
+def test_a_deleted_record_checks_every_record_and_says_why(repo: Path) -> None:
+    (repo / "data" / "schools" / "BASE-003.yaml").unlink()  # no longer counted: every school's share moves
+    code, out, err = invoke("--format", "json", "--changed-since", "HEAD")
+    assert code == 0 and schools_in(json.loads(out)) == {"BASE-001", "BASE-002"}
+    assert "删除了记录 data/schools/BASE-003.yaml" in err and "检查全部记录" in err
 
 
 def test_changed_since_counts_the_branch_only(repo: Path) -> None:

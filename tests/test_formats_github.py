@@ -87,12 +87,12 @@ def test_every_line_of_a_tricky_run_parses_back(plan: Plan) -> None:
     lines = annotations(GithubFormat(FormatOptions()).render(run))
     assert len(lines) == 3  # two gaps and one data problem; a pass is no annotation
     parsed = [parse(line) for line in lines]
-    assert [level for level, _, _ in parsed] == ["error", "notice", "error"]
+    assert [level for level, _, _ in parsed] == ["error", "error", "notice"]  # the most severe first
     for _, props, _ in parsed:
         assert props["file"] == where.file and props["line"] == "12" and props["col"] == "3"
-    assert parsed[0][1]["title"].startswith("S2-06 [必须] ")
-    assert parsed[0][2].startswith(f"BASE-001（BASE-001）：{TRICKY}\n整改：")
-    assert parsed[2][2] == "未知的键 a:b,c\n是不是 100%？"
+    assert parsed[1][1]["title"].startswith("S2-06 [必须] ")
+    assert parsed[1][2].startswith(f"BASE-001（BASE-001）：{TRICKY}\n整改：")
+    assert parsed[0][2] == "未知的键 a:b,c\n是不是 100%？"
 
 
 @pytest.fixture
@@ -115,9 +115,11 @@ def test_annotations_from_the_cli_match_the_json_results(tricky_city: Path) -> N
     print(result.output)
     assert result.exit_code == 3  # BASE-002 has an unknown key
     doc = json.loads(runner.invoke(app, [*args, "--format", "json"]).output)
-    lines = annotations(result.output)
+    lines = [line for line in annotations(result.output) if " file=" in line]
     gaps = [r for r in doc["results"] if r["status"] == "fail"]
     assert len(lines) == len(gaps) + len(doc["errors"]) + len(doc["warnings"])
+    assert [line for line in annotations(result.output) if " file=" not in line] == [
+        line for line in annotations(result.output) if line.startswith("::notice title=总体目标::")]
     parsed = [parse(line) for line in lines]
     for gap in gaps:
         match = [p for p in parsed if p[1]["title"].startswith(gap["rule"] + " ") and gap["message"] in p[2]]
@@ -157,3 +159,30 @@ def test_golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
         GOLDEN.write_text(output, encoding="utf-8")
     assert output == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_annotations_stay_within_what_github_shows_most_severe_first(plan: Plan) -> None:
+    """GitHub keeps 10 annotations of each type a step writes: carework writes no more, errors first, then a notice
+    that counts them all and says where the rest is."""
+    where = Location("data/schools/BASE-001.yaml", 3, 1)
+    results = [Result(f"S{i:03}", rule, Status.FAIL, severity, "缺", "gap", where)
+               for severity, rule, count in (("advice", "S3-07", 12), ("warning", "S5-03", 12), ("error", "S2-06", 15))
+               for i in range(count)]
+    run = CheckRun(plan, dt.date(2024, 12, 31), [], SchoolResults.of(results), [], [], sorted({r.school for r in results}))
+    text = GithubFormat(FormatOptions(document="carework.sarif", step_summary=True)).render(run)
+    lines = text.splitlines()
+    assert all(line.startswith("::") for line in lines)  # beside --output: workflow commands only
+    levels = [parse(line)[0] for line in lines]
+    assert levels == ["error"] * 10 + ["warning"] * 10 + ["notice"] * 9  # 8 gaps, and the summary
+    level, props, message = parse(lines[-1])
+    assert props == {"title": "carework"}
+    assert message.startswith("共 39 条") and "最严重的 28 条" in message
+    assert "作业摘要" in message and "carework.sarif" in message
+
+
+def test_no_summary_notice_when_every_annotation_is_shown(plan: Plan) -> None:
+    where = Location("data/schools/BASE-001.yaml", 3, 1)
+    run = CheckRun(plan, dt.date(2024, 12, 31), [], SchoolResults.of([
+        Result("BASE-001", "S2-06", Status.FAIL, "error", "缺", "gap", where)]), [], [], ["BASE-001"])
+    lines = annotations(GithubFormat(FormatOptions(lang="en")).render(run))
+    assert len(lines) == 1 and "Summary" in GithubFormat(FormatOptions(lang="en")).render(run)

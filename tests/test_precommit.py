@@ -12,10 +12,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from conftest import ROOT, base_record, merge, write_record
+
+from carework.core.resources import recipe_files
 
 pytestmark = pytest.mark.slow
 
@@ -71,11 +74,26 @@ def data_repo(hook_repo: tuple[Path, str]) -> Path:
     schools.mkdir(parents=True)
     write_record(schools, base_record())
     write_record(schools, merge(base_record(), {"code": "BASE-002", "party_hearings": [{"date": "2024-03-01"}]}))
-    config = {"repos": [{"repo": str(source), "rev": rev,
-                         "hooks": [{"id": "carework", "args": ["--as-of", "2024-12-31", "--lang", "en"]}]}]}
+    config = shipped_recipe()
+    [repo] = config["repos"]
+    repo.update(repo=str(source), rev=rev)  # the recipe's pin, pointed at this checkout
+    repo["hooks"][0]["args"] = ["--as-of", "2024-12-31", "--lang", "en"]
     (city / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     git_repo(city)
     return city
+
+
+def shipped_recipe() -> dict[str, Any]:
+    """The pre-commit recipe `carework init` writes (templates/ci/pre-commit/.pre-commit-config.yaml)."""
+    [path] = recipe_files("pre-commit").values()
+    config: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return config
+
+
+def test_the_recipe_pins_a_tag_of_carework_and_uses_the_hook() -> None:
+    [repo] = shipped_recipe()["repos"]
+    assert repo["repo"].startswith("https://") and repo["rev"].startswith("v")
+    assert [hook["id"] for hook in repo["hooks"]] == ["carework"]
 
 
 def pre_commit(city: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -15,6 +15,8 @@ from pathlib import Path
 from carework.core.errors import CareworkError, refused
 from carework.core.paths import display_path
 from carework.reading.discover import RECORD_SUFFIXES, discover
+from carework.rules.model import Plan
+from carework.rules.plan_compare import PlanChange
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,27 @@ def focus(wanted: list[Path], data_set: tuple[Path, ...]) -> Focus:
     return Focus(tuple(dict.fromkeys(existing + extra)), frozenset(shown))
 
 
-def changed_records(rev: str, within: list[Path], cwd: Path) -> list[Path]:
-    """Record files under `within` that differ from `rev`: committed, staged, unstaged or untracked, not deleted.
+@dataclass(frozen=True)
+class Changes:
+    """What git says changed since a revision, as far as a run is concerned."""
+
+    #: Record files under the data set that differ: committed, staged, unstaged or untracked, not deleted.
+    records: list[Path]
+    #: Why every record must be checked (Chinese, English), or None when only records changed.
+    everything: tuple[str, str] | None = None
+    #: The commit the comparison starts from (the merge base of the revision and HEAD).
+    base: str = ""
+    #: The repository's top folder.
+    top: Path = Path(".")
+
+
+def changed_records(rev: str, within: list[Path], cwd: Path, shared: dict[str, Path | None] | None = None) -> Changes:
+    """Record files under `within` that differ from `rev`, and whether a change reaches every record.
 
     The comparison starts from the merge base of `rev` and HEAD, so on a branch only the branch's own changes count,
-    not what landed on `rev` since.
+    not what landed on `rev` since. `shared` names the inputs every record is judged by (plan, plans folder, waivers,
+    roster, carework.yaml): when one of them changed, or a record was deleted (the targets count it no more), the
+    records alone cannot show what the change did, and `everything` says why in one line.
     """
     top = Path(_git(["rev-parse", "--show-toplevel"], cwd, ("当前文件夹不在 git 仓库中，无法使用 --changed-since",
                                                            "the current folder is not in a git repository; --changed-since needs one")).strip())
@@ -54,14 +72,48 @@ def changed_records(rev: str, within: list[Path], cwd: Path) -> list[Path]:
         base = _git(["merge-base", rev, "HEAD"], top, ("", "")).strip()
     except CareworkError:  # unrelated histories, or no commit yet: compare with the revision itself
         base = rev
-    diff = _git(["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"], top,
+    diff = _git(["diff", "--name-status", "-z", "--no-renames", base, "--"], top,
                 (f"git diff {rev} 失败", f"git diff {rev} failed"))
     untracked = _git(["ls-files", "-z", "--others", "--exclude-standard"], top,
                      ("git ls-files 失败", "git ls-files failed"))
-    names = {n for n in (diff + "\0" + untracked).split("\0") if n}
-    paths = sorted(top / name for name in names if Path(name).suffix in RECORD_SUFFIXES)
+    fields = [f for f in diff.split("\0") if f]
+    status = {fields[i + 1]: fields[i] for i in range(0, len(fields) - 1, 2)}
+    status.update({name: "A" for name in untracked.split("\0") if name})
     roots = [cwd / w for w in within]
-    return [p for p in paths if p.is_file() and any(_inside(p, root) for root in roots)]
+    records = [top / name for name in status if Path(name).suffix in RECORD_SUFFIXES
+               and any(_inside(top / name, root) for root in roots)]
+    present = sorted(p for p in records if p.is_file())
+    deleted = sorted(display_path(p) for p in records if not p.exists())
+    everything = None
+    touched = _shared_touched(status, top, shared or {})
+    if touched:
+        everything = (f"{touched} 自 {rev} 以来有改动，影响所有记录：检查全部记录",
+                      f"{touched} changed since {rev} and affects every record: checking all records")
+    elif deleted:
+        everything = (f"自 {rev} 以来删除了记录 {'、'.join(deleted)}，总体目标随之变化：检查全部记录",
+                      f"record(s) {', '.join(deleted)} deleted since {rev} change the targets: checking all records")
+    return Changes(present, everything, base, top)
+
+
+def _shared_touched(status: dict[str, str], top: Path, shared: dict[str, Path | None]) -> str:
+    """The first shared input (as carework shows its path) that a changed file is, or lies inside; "" for none."""
+    for path in shared.values():
+        if path is None:
+            continue
+        for name in status:
+            if _inside(top / name, path):
+                return display_path(path)
+    return ""
+
+
+def file_at(rev: str, path: Path, top: Path) -> bytes | None:
+    """The bytes of `path` (inside the repository at `top`) as revision `rev` has it; None when it has no such file."""
+    relative = _absolute(path).relative_to(_absolute(top)).as_posix()
+    try:
+        done = subprocess.run(["git", "show", f"{rev}:{relative}"], cwd=top, capture_output=True, check=False)
+    except FileNotFoundError:
+        return None
+    return done.stdout if done.returncode == 0 else None
 
 
 def _git(args: list[str], cwd: Path, failure: tuple[str, str]) -> str:
@@ -86,3 +138,26 @@ def _inside(path: Path, root: Path) -> bool:
     """Is `path` the record `root` or inside the folder `root`?"""
     path, root = _absolute(path), _absolute(root)
     return path == root or root in path.parents
+
+
+def plan_changes(changes: Changes, plan_path: Path, plan: Plan) -> list[PlanChange] | None:
+    """How `plan` differs from the plan file as the comparison's base commit had it; None when that commit has no
+    such file or its plan cannot be loaded (then there is nothing to compare with)."""
+    import tempfile
+
+    from carework.rules.plan import load_plan
+    from carework.rules.plan_compare import compare_plans
+
+    if not _inside(plan_path, changes.top):  # the shipped plan: it changes with carework, not with the repository
+        return None
+    before = file_at(changes.base, plan_path, changes.top)
+    if before is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="carework-plan-") as folder:
+        old_file = Path(folder) / plan_path.name
+        old_file.write_bytes(before)
+        try:
+            old = load_plan(old_file, f"{changes.base[:12]}:{display_path(plan_path)}")
+        except CareworkError:
+            return None
+    return compare_plans(old, plan)

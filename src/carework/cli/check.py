@@ -28,6 +28,8 @@ from carework.formats import FORMATS, format_for_file
 
 CHOICES = ("auto", *FORMATS)
 if TYPE_CHECKING:
+    from carework.checking.run import CheckRun
+    from carework.core.problems import Lang
     from carework.formats.base import Format
 
     FormatChoice = str
@@ -88,7 +90,10 @@ def run_check(options: CheckOptions) -> ExitCode:
     lang = options.run.lang
     known = load_baseline(options.baseline, display_path(options.baseline)) if options.baseline else None
     terminal = _auto_format() if options.fmt == "auto" or options.output else options.fmt
-    formatter = FORMATS[terminal].make(FormatOptions(lang=lang, color=use_color(), width=width()))
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY", "") if terminal == "github" else ""
+    formatter = FORMATS[terminal].make(FormatOptions(
+        lang=lang, color=use_color(), width=width(), document=display_path(options.output) if options.output else "",
+        step_summary=bool(step_summary)))
     document: Format | None = None
     if options.output:
         chosen = format_for_file(options.output) if options.fmt == "auto" else options.fmt
@@ -99,9 +104,11 @@ def run_check(options: CheckOptions) -> ExitCode:
         run = only_new(run, comparison)
     if options.output and document is not None:
         write_file(options.output, document.chunks(run))
+    if step_summary:
+        _append_step_summary(Path(step_summary), run, lang)
     emit(formatter.chunks(run))
-    if comparison:  # beside a whole document on stdout it goes to stderr, so the document stays parseable
-        stream = sys.stderr if FORMATS[terminal].whole_document else sys.stdout
+    if comparison:  # beside a whole document on stdout, or a file, it goes to stderr: stdout stays parseable
+        stream = sys.stderr if FORMATS[terminal].whole_document or options.output else sys.stdout
         stream.write(describe(comparison, run.plan.id, lang))
     if any(p.level == "error" for p in run.problems):
         return ExitCode.INVALID_DATA
@@ -111,6 +118,20 @@ def run_check(options: CheckOptions) -> ExitCode:
         if any(status == Status.FAIL and severity[rule] in bar for _, rule, status in run.listing.statuses()):
             return ExitCode.GAPS
     return ExitCode.OK
+
+
+def _append_step_summary(path: Path, run: CheckRun, lang: Lang) -> None:
+    """The run's Markdown summary, appended to GitHub's job summary file (the runner made it for this step; other
+    commands of the step may have written to it, so it is added to in one write, never replaced)."""
+    from carework.cli.console import cannot_write
+    from carework.formats.base import FormatOptions
+
+    text = FORMATS["markdown"].make(FormatOptions(lang=lang)).render(run)
+    try:
+        with path.open("a", encoding="utf-8") as summary:
+            summary.write(text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
 
 
 def _auto_format() -> str:

@@ -11,6 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import typer
+
 from carework.cli.console import say
 from carework.cli.options import RunOptions
 from carework.core.errors import CareworkError, refused
@@ -18,10 +20,13 @@ from carework.core.problems import Lang
 from carework.formats import FORMATS
 
 if TYPE_CHECKING:
+    from carework.checking.changed import Changes
+    from carework.checking.config import Inputs
     from carework.checking.pipeline import Selection
     from carework.checking.run import CheckRun
     from carework.formats.base import Format
     from carework.rules.model import Plan
+    from carework.rules.plan_compare import PlanChange
 
 
 def checked(o: RunOptions, progress: bool, formats: tuple[Format, ...] = ()) -> CheckRun:
@@ -30,7 +35,7 @@ def checked(o: RunOptions, progress: bool, formats: tuple[Format, ...] = ()) -> 
     in (the pipeline prepares their per-school pieces)."""
     from carework.checking import pipeline
     from carework.checking.cache import default_root
-    from carework.checking.changed import changed_records, focus
+    from carework.checking.changed import changed_records, focus, plan_changes
     from carework.checking.config import resolve
     from carework.cli.progress import progress_bar
 
@@ -40,15 +45,21 @@ def checked(o: RunOptions, progress: bool, formats: tuple[Format, ...] = ()) -> 
     if not o.paths and not any(p.exists() for p in inputs.schools):
         raise _no_data(inputs.schools)
     files = None
+    changes: Changes | None = None
     if o.paths or o.changed_since:
-        wanted = list(o.paths)
+        wanted: list[Path] | None = list(o.paths)
         if o.changed_since:
-            wanted = changed_records(o.changed_since, wanted or list(inputs.schools), cwd)
-            if not wanted:
+            changes = changed_records(o.changed_since, wanted or list(inputs.schools), cwd, _shared_inputs(inputs, cwd))
+            wanted = changes.records
+            if changes.everything:
+                say(*changes.everything, o.lang, err=True)
+                wanted = list(o.paths) or None
+            elif not wanted:
                 say(f"自 {o.changed_since} 以来没有变动的学校记录", f"no school record changed since {o.changed_since}",
                     o.lang, err=True)
-        focused = focus(wanted, inputs.schools)
-        inputs, files = replace(inputs, schools=focused.roots), focused.files
+        if wanted is not None:
+            focused = focus(wanted, inputs.schools)
+            inputs, files = replace(inputs, schools=focused.roots), focused.files
     selection = pipeline.Selection(o.schools, o.districts, o.sections, o.rules, files)
     with progress_bar(progress, "检查记录" if o.lang == "zh" else "checking records") as shown:
         run = pipeline.run_check(inputs, o.as_of, o.today, selection, cache_dir=default_root() if o.use_cache else None,
@@ -56,10 +67,39 @@ def checked(o: RunOptions, progress: bool, formats: tuple[Format, ...] = ()) -> 
     unknown = _unknown_filter(run, selection)
     if unknown:
         raise unknown
+    if changes is not None and changes.everything:
+        _say_plan_changes(plan_changes(changes, inputs.plan, run.plan), o.changed_since or "", o.lang)
     import gc
 
     gc.freeze()  # the run lives until exit: the collector need not rescan its results while the output is written
     return run
+
+
+def _shared_inputs(inputs: Inputs, cwd: Path) -> dict[str, Path | None]:
+    """The inputs every record is judged by; a change to one of them reaches every record."""
+    from carework.checking.config import CONFIG_FILE
+
+    data = cwd / "data"
+    return {"plan": inputs.plan, "plans": data / "plans", "waivers": inputs.waivers or data / "waivers.yaml",
+            "roster": inputs.roster or data / "roster.csv", "config": cwd / CONFIG_FILE}
+
+
+def _say_plan_changes(changes: list[PlanChange] | None, rev: str, lang: Lang) -> None:
+    """The plan's changes since `rev` on standard error, those that make it easier to pass marked; under GitHub
+    Actions those are also a warning annotation, so a reviewer sees a weakened plan on the pull request."""
+    if not changes:
+        return
+    say(f"计划自 {rev} 以来的改动：", f"the plan's changes since {rev}:", lang, err=True)
+    for change in changes:
+        mark = ("（放宽）", " (weaker)") if change.weakens else ("", "")
+        say(f"  {change.zh}{mark[0]}", f"  {change.en}{mark[1]}", lang, err=True)
+    weaker = [c for c in changes if c.weakens]
+    if weaker and os.environ.get("GITHUB_ACTIONS") == "true":
+        from carework.formats.github import escape_data, escape_property
+
+        title = "计划被放宽" if lang == "zh" else "the plan was weakened"
+        body = "\n".join(c.message(lang) for c in weaker)
+        typer.echo(f"::warning title={escape_property(title)}::{escape_data(body)}", err=True)
 
 
 def progress_wanted(fmt: str) -> bool:

@@ -17,7 +17,7 @@ PlanOpt = Annotated[Path | None, typer.Option("--plan", help="Plan file (default
 WaiversOpt = Annotated[Path | None, typer.Option("--waivers", help="Waiver file (default: data/waivers.yaml if present).")]
 RosterOpt = Annotated[Path | None, typer.Option(
     "--roster", help="The bureau's roster of schools, CSV (default: data/roster.csv if present; README: The roster).")]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Judge as of this date, YYYY-MM-DD (default: today).")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", envvar="CAREWORK_AS_OF", help="Judge as of this date, YYYY-MM-DD (default: CAREWORK_AS_OF, else today).")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of messages: zh (default) or en.")]
 NoCacheOpt = Annotated[bool, typer.Option(
     "--no-cache", help="Check every record afresh; neither read nor write the cache (README: Performance).")]

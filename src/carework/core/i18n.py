@@ -96,3 +96,15 @@ def denominator_note(result: TargetResult, lang: Lang) -> str:
     for reason, count in result.excluded:
         text += f"; {count} left out: {EXCLUDED[reason][1]}"
     return text
+
+
+def target_figures(result: TargetResult, title: str, lang: Lang) -> str:
+    """One target at one level in the figures the text summary shows: where it stands, the target, how many more
+    schools it needs, and who the denominator counts — the one line every CI format gives."""
+    scope = result.district or t("city", lang)
+    now = f"{percent(result.value)} ({result.numerator}/{result.denominator})"
+    if lang == "zh":
+        return (f"{result.target_id} {title}（{scope}）：当前 {now}，目标 {percent(result.target)}，"
+                f"还需 {result.needed} 所；{denominator_note(result, lang)}")
+    return (f"{result.target_id} {title} ({scope}): {now} now, target {percent(result.target)}, "
+            f"{result.needed} more needed; {denominator_note(result, lang)}")

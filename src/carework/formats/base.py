@@ -18,6 +18,11 @@ class FormatOptions:
     lang: Lang = "zh"
     color: bool = False
     width: int = 100
+    #: The file the run also writes (`--output`), as shown to users; "" for none. A streaming format beside it
+    #: writes only what its consumer reads (GitHub: workflow commands) and points to the file.
+    document: str = ""
+    #: The run's Markdown summary also goes to the CI's job summary (GitHub's `$GITHUB_STEP_SUMMARY`).
+    step_summary: bool = False
 
 
 class Format(ABC):

@@ -12,6 +12,7 @@ import io
 from rich.console import Console
 
 from carework.checking.run import CheckRun
+from carework.core.i18n import t, target_figures
 from carework.core.model import SEVERITY_LABELS, Result, Status
 from carework.core.problems import Location, Problem
 from carework.formats.base import Format
@@ -38,14 +39,32 @@ def command(level: str, location: Location, title: str, message: str) -> str:
     return f"::{level} {rendered}::{escape_data(message)}"
 
 
+#: GitHub keeps the first 10 annotations of each type (error, warning, notice) a step writes and only counts the rest
+#: (actions/runner `ExecutionContext.cs`, `_maxIssueCount = 10` per type); a job shows at most 50 in all.
+PER_TYPE = 10
+#: Notices that are not gaps: the targets, then the summary that says where the rest is.
+OWN_NOTICES = 2
+
+
 class GithubFormat(Format):
     name = "github"
 
     def render(self, run: CheckRun) -> str:
         names = {s.code: s.name for s in run.schools}
-        lines = [self.gap(r, run, names) for r in run.listing if r.status == Status.FAIL]
-        lines += [self.problem(p) for p in run.problems]
-        return "".join(line + "\n" for line in lines) + ("\n" if lines else "") + self.summary(run)
+        by_level: dict[str, list[str]] = {"error": [], "warning": [], "notice": []}
+        for p in sorted(run.problems, key=lambda p: p.level != "error"):  # data errors before the gaps they hide
+            by_level[p.level if p.level in by_level else "warning"].append(self.problem(p))
+        for r in run.listing:
+            if r.status == Status.FAIL:
+                by_level[LEVELS[r.severity]].append(self.gap(r, run, names))
+        room = {"error": PER_TYPE, "warning": PER_TYPE, "notice": PER_TYPE - OWN_NOTICES}
+        shown = [line for level in ("error", "warning", "notice") for line in by_level[level][:room[level]]]
+        total = sum(len(lines) for lines in by_level.values())
+        lines = shown + [line for line in (self.targets_notice(run), self.summary_notice(total, len(shown))) if line]
+        text = "".join(line + "\n" for line in lines)
+        if self.options.document:  # beside a file only workflow commands: the log stays a list of annotations
+            return text
+        return text + ("\n" if lines else "") + self.summary(run)
 
     def gap(self, result: Result, run: CheckRun, names: dict[str, str]) -> str:
         lang = self.options.lang
@@ -68,6 +87,33 @@ class GithubFormat(Format):
         if problem.fix(lang):
             body += f"\n{problem.fix(lang)}"
         return command(problem.level, problem.location, f"{title} ({problem.code})", body)
+
+    def targets_notice(self, run: CheckRun) -> str:
+        """One notice with every target's figures, as the text summary gives them; "" without targets."""
+        if not run.targets:
+            return ""
+        lang = self.options.lang
+        titles = {t.id: t.title.get(lang) for t in run.plan.targets}
+        body = "\n".join(target_figures(r, titles[r.target_id], lang) for r in run.targets)
+        return f"::notice title={escape_property(t('targets', lang))}::{escape_data(body)}"
+
+    def summary_notice(self, total: int, shown: int) -> str:
+        """Where the whole list is when GitHub shows only part of it; "" when every annotation was shown."""
+        lang = self.options.lang
+        if total <= shown:
+            return ""
+        places = []
+        if self.options.step_summary:
+            places.append("作业摘要（Summary）" if lang == "zh" else "the job summary")
+        if self.options.document:
+            places.append(self.options.document)
+        places.append("carework check 的文字输出" if lang == "zh" else "carework check's text output")
+        if lang == "zh":
+            body = f"共 {total} 条，GitHub 每类只显示 10 条，这里显示最严重的 {shown} 条；全部见{'、'.join(places)}"
+        else:
+            body = (f"{total} in all; GitHub shows 10 of each kind, so the {shown} most severe are annotated here; "
+                    f"every one is in {', '.join(places)}")
+        return f"::notice title={escape_property('carework')}::{escape_data(body)}"
 
     def summary(self, run: CheckRun) -> str:
         """The text format's summary, uncoloured: the log should say how the run went, not only annotate."""

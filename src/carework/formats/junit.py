@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from carework import __version__
 from carework.checking.run import CheckRun
-from carework.core.i18n import percent
+from carework.core.i18n import target_figures
 from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, Result, School, Status, TargetResult
 from carework.core.problems import Problem
 from carework.formats.base import Format
@@ -120,12 +120,12 @@ class JunitFormat(Format):
         lang = self.options.lang
         scope = result.district or ("全市" if lang == "zh" else "city")
         case = ET.Element("testcase", name=f"{result.target_id} {title} — {scope}", classname=result.id)
+        message = target_figures(result, title, lang)
         if result.status != "met":
-            figures = f"{percent(result.value)} ({result.numerator}/{result.denominator})"
-            message = (f"{scope}当前 {figures}，目标 {percent(result.target)}，还需 {result.needed} 所" if lang == "zh"
-                       else f"{scope}: {figures} now, target {percent(result.target)}, {result.needed} more needed")
             failure = ET.SubElement(case, "failure", type=result.status, message=message)
             failure.text = message
+        else:
+            ET.SubElement(case, "system-out").text = message
         return case
 
 

@@ -16,7 +16,8 @@ from urllib.parse import quote
 
 from carework import __version__
 from carework.checking.run import CheckRun
-from carework.core.model import Result, Status
+from carework.core.i18n import target_figures
+from carework.core.model import Result, Status, TargetResult
 from carework.core.problems import Location, Problem
 from carework.formats.base import Format
 from carework.rules.model import Rule
@@ -64,19 +65,30 @@ class SarifFormat(Format):
                 }},
                 "language": LANGUAGES[self.options.lang],
                 "columnKind": "unicodeCodePoints",
-                "invocations": [{"executionSuccessful": True}],
+                "invocations": [{"executionSuccessful": True,
+                                 "toolExecutionNotifications": [self.target_note(t, run) for t in run.targets]}],
                 "results": results,
                 "properties": {
                     "plan": run.plan.id,
                     "planTitle": run.plan.title.get(self.options.lang),
                     "asOf": run.as_of.isoformat(),
                     "schools": len(run.selected),
-                    "targets": [{"id": t.id, "status": t.status, "value": None if t.value is None else round(t.value, 4),
-                                 "target": t.target, "needed": t.needed} for t in run.targets],
+                    "targets": [{"id": t.id, "target_id": t.target_id, "level": t.level, "district": t.district,
+                                 "status": t.status, "value": None if t.value is None else round(t.value, 4),
+                                 "numerator": t.numerator, "denominator": t.denominator, "target": t.target,
+                                 "needed": t.needed, "not_reported": t.not_reported,
+                                 "excluded": dict(t.excluded)} for t in run.targets],
                 },
             }],
         }
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+    def target_note(self, result: TargetResult, run: CheckRun) -> dict[str, Any]:
+        """A target as a notification of the run: the same figures as the text summary, a warning while not met."""
+        title = next(t.title.get(self.options.lang) for t in run.plan.targets if t.id == result.target_id)
+        return {"message": {"text": target_figures(result, title, self.options.lang)},
+                "level": "note" if result.status == "met" else "warning",
+                "descriptor": {"id": result.target_id}, "properties": {"target": result.id, "status": result.status}}
 
     def both(self, zh: str, en: str) -> str:
         """Both languages, the chosen one first: a rule's text serves the whole bureau, whatever `--lang` says."""
