@@ -125,7 +125,9 @@ def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, 
     counted = [Member(s.code, roster.by_code[s.code].district if roster else s.district, evaluated[id(s)].facts)
                for s in schools if s.code not in left_out]
     targets = aggregate_targets(plan, counted, absent(every_missing), [s.district for s in unlisted])
-    return CheckRun(plan, as_of, schools, results, problems, targets, [s.code for s in chosen], roster, missing, stale)
+    rectifications = [item for s in chosen for item in evaluated[id(s)].ledger()]
+    return CheckRun(plan, as_of, schools, results, problems, targets, [s.code for s in chosen], roster, missing, stale,
+                    rectifications=rectifications)
 
 
 def _results(outcome: FileOutcome, rules: tuple[Rule, ...], waivers: dict[tuple[str, str], Waiver], as_of: dt.date,

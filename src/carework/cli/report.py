@@ -79,4 +79,6 @@ def run_report(options: ReportOptions) -> ExitCode:
     if written.kept:
         say(f"以下过期文件已被手工修改，未删除：{'、'.join(written.kept)}",
             f"stale files edited by hand, not removed: {', '.join(written.kept)}", lang, err=True)
-    return ExitCode.INVALID_DATA if any(p.level == "error" for p in run.problems) else ExitCode.OK
+    from carework.rules.rectify import is_data_error
+
+    return ExitCode.INVALID_DATA if any(is_data_error(p) for p in run.problems) else ExitCode.OK

@@ -262,7 +262,7 @@ class _Run:
                 return self.error(path, "bad-date", f"日期格式不对：{value}", f"bad date format: {value}", fix_zh, fix_en)
         if not isinstance(value, dt.date):
             return self.wrong(value, t, path)
-        if value > self.ctx.today:
+        if value > self.ctx.today and not t.future:
             return self.error(path, "future-date", f"日期 {value} 在今天（{self.ctx.today}）之后",
                               f"date {value} is after today ({self.ctx.today})", "只记录已经发生的事", "record only what has happened")
         if value < self.ctx.earliest:
@@ -415,11 +415,11 @@ def _compile_choice(t: Choice) -> _Check:
 
 
 def _compile_date(t: Date) -> _Check:
-    event = t.event
+    event, latest = t.event, (dt.date.max if t.future else None)
 
     def check(run: _Run, value: Any, parent: Path_, key: str | int) -> Any:
         # a datetime (a subclass) or a quoted date takes the general path, as does any date with something to say
-        if (value.__class__ is dt.date and run.earliest <= value <= run.today
+        if (value.__class__ is dt.date and run.earliest <= value <= (latest or run.today)
                 and (not event or run.first <= value <= run.last)):
             return value
         return run.scalar(value, t, parent + (key,))
