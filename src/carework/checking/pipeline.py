@@ -66,7 +66,7 @@ def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selecti
     The schools in the run carry their identity and `quality` only, not the whole record (see `record_check`).
     """
     plan = load_plan(inputs.plan, display_path(inputs.plan))
-    outside = [] if plan.period[0] <= as_of <= plan.period[1] else [_outside_period(plan, as_of)]
+    outside = [] if plan.period[0] <= as_of <= plan.period[1] else [outside_period(plan, as_of)]
     roster, problems = load_roster(inputs.roster, display_path(inputs.roster)) if inputs.roster else (None, [])
     files, found = discover(list(inputs.schools))
     problems += found + outside
@@ -144,7 +144,8 @@ def _statuses(outcome: FileOutcome, rules: tuple[Rule, ...], waivers: dict[tuple
             for rule, status in zip(rules, outcome.statuses(), strict=True) if rule.id in wanted]
 
 
-def _outside_period(plan: Plan, as_of: dt.date) -> Problem:
+def outside_period(plan: Plan, as_of: dt.date) -> Problem:
+    """The warning that a date is outside the plan's period (judging by that plan may make no sense)."""
     start, end = plan.period
     return Problem(Location(plan.file, plan.period_line), "as-of-outside-period",
                    f"检查日期 {as_of} 不在计划“{plan.title.zh}”的计划期（{start} 至 {end}）内：按这份计划判断可能没有意义",

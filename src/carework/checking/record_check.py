@@ -205,12 +205,17 @@ def check_file(source: Source, job: Job) -> FileOutcome:
     compact = tuple((r.status.value, r.location.line, r.location.column, r.found, r.expected, r.message_zh, r.message_en)
                     for r in results)
     written = tuple((str(f.piece_key()), zlib.compress(f.piece(job.plan, school, results).encode("utf-8"), 1)) for f in job.pieces)
-    code, root = school.locate(("code",)), school.locate(())
-    card: SchoolCard = (school.code, school.name, school.district, school.kind, school.ownership,
-                        school.data.get("quality"), school.data.get("updated"), (code.line, code.column), (root.line, root.column))
+    card = school_card(school)
     packed = zlib.compress(plain.dumps(compact), 1)
     return FileOutcome(school.file, tuple(problems), card, packed, target_facts(job.plan, school, scope), written,
                        tuple(item.plain() for item in items))
+
+
+def school_card(school: School) -> SchoolCard:
+    """The school's identity as an outcome keeps it (see `FileOutcome.school`)."""
+    code, root = school.locate(("code",)), school.locate(())
+    return (school.code, school.name, school.district, school.kind, school.ownership, school.data.get("quality"),
+            school.data.get("updated"), (code.line, code.column), (root.line, root.column))
 
 
 def _being_fixed(results: list[Result], items: list[LedgerItem]) -> list[Result]:

@@ -193,6 +193,11 @@ class TextFormat(Format):
             console.print(Text(head, style="bold"))
             for s in run.not_reported:
                 console.print(Text(f"  {s.district}  {s.code}  {s.name}"))
+        self.stale_list(console, run)
+
+    def stale_list(self, console: Console, run: CheckRun) -> None:
+        """The ledger's line (整改台账), then the records out of date (未更新), by district."""
+        lang = self.options.lang
         if run.rectifications:
             console.print(Text(ledger_line(run, lang)))
         if run.stale:

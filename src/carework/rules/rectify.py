@@ -119,7 +119,7 @@ def ledger(school: School, results: Sequence[Result], as_of: dt.date) -> tuple[l
         finding = _finding(state, raw["rule"], raw.get("person") or "", due, done)
         if finding:
             code, zh, en, fix_zh, fix_en = finding
-            level = "error" if FINDINGS[code] == "error" else "warning"
+            level: Literal["error", "warning"] = "error" if FINDINGS[code] == "error" else "warning"
             problems.append(Problem(where, code, zh, en, fix_zh, fix_en, level))
     return items, problems
 
