@@ -45,18 +45,18 @@ def changed_records(rev: str, within: list[Path], cwd: Path) -> list[Path]:
     The comparison starts from the merge base of `rev` and HEAD, so on a branch only the branch's own changes count,
     not what landed on `rev` since.
     """
-    top = Path(_git(["rev-parse", "--show-toplevel"], cwd, ("当前文件夹不在 git 仓库中，无法使用 --changed-since",
+    top = Path(git(["rev-parse", "--show-toplevel"], cwd, ("当前文件夹不在 git 仓库中，无法使用 --changed-since",
                                                            "the current folder is not in a git repository; --changed-since needs one")).strip())
-    _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top,
+    git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top,
          (f"git 仓库中没有版本 {rev}（CI 中检出时可能需要更深的历史，如 fetch-depth: 0）",
           f"no revision {rev} in the git repository (a CI checkout may need more history, e.g. fetch-depth: 0)"))
     try:
-        base = _git(["merge-base", rev, "HEAD"], top, ("", "")).strip()
+        base = git(["merge-base", rev, "HEAD"], top, ("", "")).strip()
     except CareworkError:  # unrelated histories, or no commit yet: compare with the revision itself
         base = rev
-    diff = _git(["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"], top,
+    diff = git(["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"], top,
                 (f"git diff {rev} 失败", f"git diff {rev} failed"))
-    untracked = _git(["ls-files", "-z", "--others", "--exclude-standard"], top,
+    untracked = git(["ls-files", "-z", "--others", "--exclude-standard"], top,
                      ("git ls-files 失败", "git ls-files failed"))
     names = {n for n in (diff + "\0" + untracked).split("\0") if n}
     paths = sorted(top / name for name in names if Path(name).suffix in RECORD_SUFFIXES)
@@ -64,7 +64,7 @@ def changed_records(rev: str, within: list[Path], cwd: Path) -> list[Path]:
     return [p for p in paths if p.is_file() and any(_inside(p, root) for root in roots)]
 
 
-def _git(args: list[str], cwd: Path, failure: tuple[str, str]) -> str:
+def git(args: list[str], cwd: Path, failure: tuple[str, str]) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", check=False)
     except FileNotFoundError:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +24,10 @@ from carework.cli.options import (
     run_options,
 )
 from carework.core.errors import refused
+from carework.core.problems import Lang
+
+if TYPE_CHECKING:
+    from carework.checking.run import CheckRun
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class ReportOptions:
     run: RunOptions
     out: Path
     templates: Path | None
+    since: str | None = None
 
 
 def report(
@@ -46,6 +52,8 @@ def report(
     templates: Annotated[Path | None, typer.Option(
         "--templates", help="Folder of templates that replace the shipped ones of the same name.")] = None,
     no_cache: NoCacheOpt = False,
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="REV", help="Also write changes.md: what changed since this git revision (or JSON result).")] = None,
 ) -> None:
     """写出整改清单和汇总报告。Write Markdown gap reports: one per school, one per district, the city, an index.
 
@@ -53,7 +61,20 @@ def report(
     the index and the city summary and removes reports carework wrote earlier that no longer have a school.
     """
     run = run_options(paths, plan, waivers, as_of, lang, school, district, no_cache=no_cache, roster=roster)
-    finish(ctx, lang, run_report, ReportOptions(run, out, templates))
+    finish(ctx, lang, run_report, ReportOptions(run, out, templates, since))
+
+
+#: The page `--since` adds: what changed since the revision (自上次报告以来).
+CHANGES_PAGE = "changes.md"
+
+
+def _changes(since: str, run: CheckRun, lang: Lang, today: dt.date) -> str:
+    """The diff between `since` and the run just made, as Markdown."""
+    from carework.checking.diff import compare_states, state_of_run
+    from carework.cli.diff import state_named
+    from carework.formats.diff import markdown
+
+    return markdown(compare_states(state_named(since, run.as_of, today), state_of_run(run, ".")), lang)
 
 
 def run_report(options: ReportOptions) -> ExitCode:
@@ -67,6 +88,8 @@ def run_report(options: ReportOptions) -> ExitCode:
     full = not (selection.schools or selection.districts or selection.paths)
     districts = sorted({s.district for s in run.schools}) if full else list(selection.districts if not selection.schools else ())
     files = render_pages(make_renderer(lang, options.templates), pages(run, Scope(full, tuple(districts))))
+    if options.since is not None:
+        files[CHANGES_PAGE] = _changes(options.since, run, lang, options.run.today)
     try:
         written = write_reports(options.out, files, prune=full)
     except OSError as exc:
