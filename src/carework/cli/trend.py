@@ -63,7 +63,7 @@ def run_trend(o: TrendOptions) -> ExitCode:
     from carework.formats.trend import render
     from carework.rules.rectify import is_data_error
 
-    inputs = _inputs(o, o.end or o.today)
+    inputs = data_inputs(o.paths, o.plan, o.waivers, o.roster, o.end or o.today)
     plan = progress.trend_plan(inputs)
     start, end = o.start or plan.period[0], o.end or min(o.today, plan.period[1])
     judged = progress.run_trend(inputs, plan, progress.points_between(start, end, o.every), o.today)
@@ -75,11 +75,13 @@ def run_trend(o: TrendOptions) -> ExitCode:
     return ExitCode.INVALID_DATA if any(is_data_error(p) for p in judged.problems) else ExitCode.OK
 
 
-def _inputs(o: TrendOptions, as_of: dt.date) -> Inputs:
+def data_inputs(paths: tuple[Path, ...], plan: Path | None, waivers: Path | None, roster: Path | None,
+                as_of: dt.date) -> Inputs:
+    """The inputs as `check` resolves them (options, carework.yaml, defaults); no records at all is a usage error."""
     from carework.checking.config import resolve
     from carework.cli.inputs import no_data
 
-    inputs = resolve(list(o.paths), o.plan, o.waivers, Path.cwd(), o.roster, as_of)
+    inputs = resolve(list(paths), plan, waivers, Path.cwd(), roster, as_of)
     if not any(p.exists() for p in inputs.schools):
         raise no_data(inputs.schools)
     return inputs

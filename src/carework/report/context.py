@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from carework.checking.run import CheckRun
+from carework.checking.trend import Trend
 from carework.checking.summary import Tally, gap_weight, gaps, tally
 from carework.core.i18n import denominator_note
 from carework.core.model import (
@@ -27,6 +28,7 @@ from carework.core.problems import Problem
 from carework.report.records import (
     AbsentInfo,
     CommonGap,
+    CurveInfo,
     Counts,
     DistrictInfo,
     Finding,
@@ -80,8 +82,9 @@ class ContextBuilder:
     """Builds every page's context from one run; lookups are computed once here."""
 
     def __init__(self, run: CheckRun, school_paths: dict[str, str], district_paths: dict[str, str],
-                 index: str = "") -> None:
+                 index: str = "", trend: Trend | None = None) -> None:
         self.run = run
+        self.trend = trend
         #: The index page's path, which every page links back to ("" where there is none, as in a check summary).
         self.index = index
         self.rules: dict[str, Rule] = {r.id: r for r in run.plan.rules}
@@ -207,6 +210,7 @@ class ContextBuilder:
             "schools": self.by_lack(codes),
             "invalid": self.invalid(None if district is None else files),
             "districts": (),
+            "curves": self.curves(district),
             "rectification_count": len(self.ledger(None, district)),
             "overdue": tuple(row for row in self.ledger(None, district) if row.state == "overdue"),
             **self.absent(district),
@@ -274,6 +278,20 @@ class ContextBuilder:
             closest_total=len(result.closest), note=Bilingual(denominator_note(result, "zh"), denominator_note(result, "en")),
             not_reported=result.not_reported, excluded=result.excluded,
         )
+
+    def curves(self, district: str | None) -> tuple[CurveInfo, ...]:
+        """Each target's figure for the city (or the district) at every point of the trend, when there is one."""
+        if self.trend is None or len(self.trend.points) < 2:
+            return ()
+        out = []
+        for target in self.run.plan.targets:
+            points = []
+            for point in self.trend.points:
+                row = next((t for t in point.targets if t.target_id == target.id and t.district == district), None)
+                points.append((point.as_of.isoformat(), None if row is None else row.value))
+            if any(value is not None for _, value in points):
+                out.append(CurveInfo(target.id, target.target, target.due.isoformat(), tuple(points)))
+        return tuple(out)
 
     def ledger(self, code: str | None, district: str | None) -> tuple[LedgerRow, ...]:
         """The rectifications of one school, or of the schools asked about in a district or the city."""

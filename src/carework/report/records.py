@@ -177,3 +177,14 @@ class LedgerRow:
     state_label: Bilingual
     file: str
     line: int
+
+
+@dataclass(frozen=True)
+class CurveInfo:
+    """One target's figure at each point of the year so far (a trend), for the city or one district."""
+
+    id: str
+    target: float
+    due: str
+    #: (date, share met or None when no school counts) at each point.
+    points: tuple[tuple[str, float | None], ...]
