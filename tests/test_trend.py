@@ -127,3 +127,19 @@ def test_the_cli_refuses_a_bad_date_and_warns_outside_the_plan(city: Path) -> No
     outside = runner.invoke(app, ["trend", "--from", "2025-01-01", "--to", "2025-02-28", "--format", "json"])
     assert outside.exit_code == 0
     assert "as-of-outside-period" in {p["code"] for p in json.loads(outside.stdout)["problems"]}
+
+
+@pytest.mark.parametrize("city", ["sample", "generated"])
+def test_judging_alike_points_once_gives_what_judging_every_point_gives(city: str, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The twin: CAREWORK_REFERENCE=1 judges every record at every point."""
+    if city == "sample":
+        inputs = Inputs((ROOT / "data" / "schools",), PLAN_FILE, ROOT / "data" / "waivers.yaml", ROOT / "data" / "roster.csv")
+    else:
+        inputs = generated_city(tmp_path, 80, seed=29)
+    points = points_between(D(2023, 11, 1), D(2025, 2, 1), "week")
+    fast = run_trend(inputs, trend_plan(inputs), points, TODAY, jobs=1)
+    monkeypatch.setenv("CAREWORK_REFERENCE", "1")
+    plain = run_trend(inputs, trend_plan(inputs), points, TODAY, jobs=1)
+    assert fast.points == plain.points
+    assert len({(p.gap_total(), p.schools_met) for p in fast.points}) > 5, "the points differ from one another"

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from carework.checking.city import absent, not_reported, roster_problems
 from carework.checking.config import Inputs
@@ -22,9 +25,10 @@ from carework.checking.pipeline import outside_period
 from carework.checking.pool import MIN_CHUNK, can_fork, default_jobs, forked_map, gc_paused
 from carework.checking.record_check import FileOutcome, school_card, school_rules
 from carework.core.errors import refused
-from carework.core.model import Severity, Status, TargetResult
+from carework.core.model import Locator, School, Severity, Status, TargetResult
 from carework.core.paths import display_path
-from carework.core.problems import Problem
+from carework.core.problems import Location, Problem
+from carework.core.reference import reference_mode
 from carework.reading.discover import discover
 from carework.reading.source import read_source
 from carework.rules.engine import evaluate_school, school_scope, waiver_index, waiver_of
@@ -79,7 +83,8 @@ class _Job:
     roots: tuple[Path, ...]
 
 
-#: One record as of each point: (status codes of its rules, one letter each; its target facts; its items' states).
+#: One record as of each point: (status codes of its rules, one letter each; its target facts, without the progress
+#: keys that order a check's closest schools; its rectifications' states).
 _Mark = tuple[str, tuple[TargetFact, ...], tuple[str, ...]]
 
 
@@ -189,16 +194,62 @@ def _judge_all(files: list[Path], job: _Job, jobs: int) -> list[tuple[FileOutcom
 
 
 def _judge(path: Path, job: _Job) -> tuple[FileOutcome, tuple[_Mark, ...]]:
-    """One record loaded and validated once, then judged as of each point."""
+    """One record loaded and validated once, then judged as of each point.
+
+    Two points the record cannot tell apart are judged once (the reference, `CAREWORK_REFERENCE=1`, judges every
+    point). The plan's expressions can only compare a date with another (`<`, `==`, `in_year`, `rank`, `unique`) or
+    take its year: there is no date arithmetic and no date constant. So the as-of date reaches a status, a target's
+    count or a rectification's state only through its comparisons with the dates the record holds and the plan's
+    period, and through its year; points in the same place among those dates, in the same year, judge alike. What a
+    check may also compute from the date (a message, a target's progress key) is not kept by a trend.
+    """
     source = read_source(path, job.roots)
     school, problems = load_school(source, job.ctx)
     if school is None:
         return FileOutcome(source.display, tuple(problems)), ()
+    school.document = _Remembered(school.document)
+    dates = sorted(set(_dates(school.data)) | set(job.plan.period))
+    every = reference_mode()
+    judged: dict[tuple[int, int, int], _Mark] = {}
     marks = []
     for point in job.points:
-        scope = school_scope(job.plan, school, point)
-        results = evaluate_school(job.plan, school, point, {}, scope)
-        items, _ = ledger(school, results, point)
-        marks.append(("".join(_CODE[r.status] for r in results), target_facts(job.plan, school, scope),
-                      tuple(item.state for item in items)))
+        key = (point.year, bisect_left(dates, point), bisect_right(dates, point))
+        mark = None if every else judged.get(key)
+        if mark is None:
+            mark = judged[key] = _judge_at(job.plan, school, point)
+        marks.append(mark)
     return FileOutcome(school.file, tuple(problems), school_card(school)), tuple(marks)
+
+
+def _judge_at(plan: Plan, school: School, point: dt.date) -> _Mark:
+    scope = school_scope(plan, school, point)
+    results = evaluate_school(plan, school, point, {}, scope, messages=False)
+    items, _ = ledger(school, results, point)
+    facts = tuple(TargetFact(fact.member, fact.counted) for fact in target_facts(plan, school, scope))
+    return "".join(_CODE[r.status] for r in results), facts, tuple(item.state for item in items)
+
+
+class _Remembered:
+    """A record's locations, each looked up once: the rules ask for the same few at every point."""
+
+    def __init__(self, document: Locator) -> None:
+        self.document = document
+        self.known: dict[tuple[str | int, ...], Location] = {}
+
+    def locate(self, path: tuple[str | int, ...]) -> Location:
+        where = self.known.get(path)
+        if where is None:
+            where = self.known[path] = self.document.locate(path)
+        return where
+
+
+def _dates(value: Any) -> Iterator[dt.date]:
+    """Every date in a validated record."""
+    if isinstance(value, dt.date):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _dates(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _dates(item)

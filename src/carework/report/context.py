@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from carework.checking.run import CheckRun
-from carework.checking.trend import Trend
 from carework.checking.summary import Tally, gap_weight, gaps, tally
+from carework.checking.trend import Trend
 from carework.core.i18n import denominator_note
 from carework.core.model import (
     SEVERITY_LABELS,
@@ -28,8 +28,8 @@ from carework.core.problems import Problem
 from carework.report.records import (
     AbsentInfo,
     CommonGap,
-    CurveInfo,
     Counts,
+    CurveInfo,
     DistrictInfo,
     Finding,
     InvalidRecord,
