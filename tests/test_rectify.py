@@ -101,14 +101,7 @@ def test_a_missing_due_date_or_person_is_a_data_error(folder: Path) -> None:
     assert {p.code for p in run.problems if p.level == "error"} == {"missing-field"}
 
 
-@pytest.fixture
-def city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def test_an_overdue_rectification_fails_fail_on_error_but_is_not_invalid_data(city: Path) -> None:
+def test_an_overdue_rectification_fails_fail_on_error_but_is_not_invalid_data(sample_city: Path) -> None:
     """Exit codes: 3 stays for invalid records; an overdue item counts as an error-level gap for --fail-on."""
     args = ["check", "--as-of", "2024-12-31", "--no-cache", "--school", "ZL-YE-002", "--rule", "S1-01"]
     assert runner.invoke(app, args).exit_code == 0
@@ -123,7 +116,7 @@ def test_an_overdue_rectification_fails_fail_on_error_but_is_not_invalid_data(ci
     assert "整改台账 4 项：整改中 1，整改逾期 1，整改未见效 1，已整改 1（逾期：钟楼区 1）" in text
 
 
-def test_github_annotations_call_a_finding_a_rectification_not_a_data_error(city: Path) -> None:
+def test_github_annotations_call_a_finding_a_rectification_not_a_data_error(sample_city: Path) -> None:
     out = runner.invoke(app, ["check", "--as-of", "2024-12-31", "--no-cache", "--school", "ZL-YE-002",
                               "--format", "github"]).stdout
     assert "::error file=data/schools/ZL-YE-002.yaml,line=" in out

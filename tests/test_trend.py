@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -97,14 +96,7 @@ def test_a_pool_gives_the_same_trend_as_one_process(tmp_path: Path) -> None:
     assert one.points == two.points
 
 
-@pytest.fixture
-def city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def test_the_cli_writes_text_json_and_markdown_and_says_what_a_trend_cannot_tell(city: Path) -> None:
+def test_the_cli_writes_text_json_and_markdown_and_says_what_a_trend_cannot_tell(sample_city: Path) -> None:
     text = runner.invoke(app, ["trend", "--to", "2024-12-31"])
     assert text.exit_code == 0, text.output
     assert "2024-12-31  5/36" in text.stdout and "52.8% (19/36)" in text.stdout and "carework diff" in text.stdout
@@ -114,14 +106,14 @@ def test_the_cli_writes_text_json_and_markdown_and_says_what_a_trend_cannot_tell
     city_row = next(t for t in document["points"][-1]["targets"] if t["level"] == "city")
     assert (city_row["numerator"], city_row["denominator"]) == (19, 36)
     assert "not what had been reported" in document["caveat"]
-    written = city / "trend.md"
+    written = sample_city / "trend.md"
     assert runner.invoke(app, ["trend", "--to", "2024-12-31", "--format", "markdown", "-o", str(written)]).exit_code == 0
     markdown = written.read_text(encoding="utf-8")
     assert "```mermaid" in markdown and "line [60, 60" in markdown and "截止 2024-12-31" in markdown
     assert "不是各时间点当时报送的情况" in markdown
 
 
-def test_the_cli_refuses_a_bad_date_and_warns_outside_the_plan(city: Path) -> None:
+def test_the_cli_refuses_a_bad_date_and_warns_outside_the_plan(sample_city: Path) -> None:
     bad = runner.invoke(app, ["trend", "--to", "2024-13-01"])
     assert bad.exit_code == 2 and "--to" in bad.output
     outside = runner.invoke(app, ["trend", "--from", "2025-01-01", "--to", "2025-02-28", "--format", "json"])

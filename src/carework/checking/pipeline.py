@@ -80,20 +80,7 @@ def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selecti
 def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, outcomes: list[FileOutcome],
               problems: list[Problem], roster: Roster | None) -> CheckRun:
     """The run from every file's outcome: unique codes, waivers, the selection, results and targets."""
-    loaded: list[School] = []
-    evaluated: dict[int, FileOutcome] = {}
-    for outcome in outcomes:
-        problems.extend(outcome.problems)
-        school = outcome.school()
-        if school is not None:
-            loaded.append(school)
-            evaluated[id(school)] = outcome
-    schools, duplicates = unique_codes(loaded)
-    problems.extend(duplicates)
-    unlisted: list[School] = []
-    if roster is not None:
-        problems.extend(roster_problems(schools, roster))
-        unlisted = [s for s in schools if s.code not in roster.by_code]
+    schools, evaluated, unlisted = gather(outcomes, roster, problems)
     waivers, waiver_problems = load_waivers(inputs.waivers) if inputs.waivers else ([], [])
     index, notes = waiver_index(plan, waivers, {s.code for s in schools}, as_of)
     chosen_codes = {s.code for s in schools if selection.school(s)}
@@ -128,6 +115,27 @@ def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, 
     rectifications = [item for s in chosen for item in evaluated[id(s)].ledger()]
     return CheckRun(plan, as_of, schools, results, problems, targets, [s.code for s in chosen], roster, missing, stale,
                     rectifications=rectifications)
+
+
+def gather(outcomes: list[FileOutcome], roster: Roster | None,
+           problems: list[Problem]) -> tuple[list[School], dict[int, FileOutcome], list[School]]:
+    """The schools of the outcomes, one per code; each school's outcome (by `id(school)`); and those the roster
+    does not know. The outcomes' problems, duplicate codes and the roster's findings are added to `problems`."""
+    loaded: list[School] = []
+    evaluated: dict[int, FileOutcome] = {}
+    for outcome in outcomes:
+        problems.extend(outcome.problems)
+        school = outcome.school()
+        if school is not None:
+            loaded.append(school)
+            evaluated[id(school)] = outcome
+    schools, duplicates = unique_codes(loaded)
+    problems.extend(duplicates)
+    unlisted: list[School] = []
+    if roster is not None:
+        problems.extend(roster_problems(schools, roster))
+        unlisted = [s for s in schools if s.code not in roster.by_code]
+    return schools, evaluated, unlisted
 
 
 def _results(outcome: FileOutcome, rules: tuple[Rule, ...], waivers: dict[tuple[str, str], Waiver], as_of: dt.date,

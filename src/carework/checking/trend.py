@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carework.checking.city import absent, not_reported, roster_problems
+from carework.checking.city import absent, not_reported
 from carework.checking.config import Inputs
-from carework.checking.pipeline import outside_period
+from carework.checking.pipeline import gather, outside_period
 from carework.checking.pool import MIN_CHUNK, can_fork, default_jobs, forked_map, gc_paused
 from carework.checking.record_check import FileOutcome, school_card, school_rules
 from carework.core.errors import refused
@@ -37,7 +37,7 @@ from carework.rules.plan import load_plan
 from carework.rules.rectify import ledger
 from carework.rules.targets import Member, TargetFact, aggregate_targets, target_facts
 from carework.rules.waivers import load_waivers
-from carework.schema.records import load_school, unique_codes
+from carework.schema.records import load_school
 from carework.schema.roster import load_roster
 from carework.schema.validate import Context
 
@@ -140,19 +140,9 @@ def run_trend(inputs: Inputs, plan: Plan, points: list[dt.date], today: dt.date,
                tuple(inputs.schools))
     with gc_paused():
         judged = _judge_all(files, job, default_jobs() if jobs is None else max(1, jobs))
-    loaded, marks = [], {}
-    for outcome, school_marks in judged:
-        problems.extend(outcome.problems)
-        school = outcome.school()
-        if school is not None:
-            loaded.append(school)
-            marks[id(school)] = school_marks
-    schools, duplicates = unique_codes(loaded)
-    problems.extend(duplicates)
-    unlisted = []
-    if roster is not None:
-        problems.extend(roster_problems(schools, roster))
-        unlisted = [s for s in schools if s.code not in roster.by_code]
+    by_outcome = {id(outcome): school_marks for outcome, school_marks in judged}
+    schools, outcomes, unlisted = gather([outcome for outcome, _ in judged], roster, problems)
+    marks = {key: by_outcome[id(outcome)] for key, outcome in outcomes.items()}
     missing = absent(not_reported(roster, schools)) if roster is not None else []
     waivers, waiver_problems = load_waivers(inputs.waivers) if inputs.waivers else ([], [])
     problems.extend(waiver_problems)
