@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -97,4 +98,12 @@ def one_school(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (schools / "BASE-001.yaml").write_text(BASE_RECORD.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path
+
+
+@pytest.fixture
+def sample_city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the sample city's data folder (records, plans, roster, waivers), as the current folder."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
     return tmp_path

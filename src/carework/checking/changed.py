@@ -63,18 +63,18 @@ def changed_records(rev: str, within: list[Path], cwd: Path, shared: dict[str, P
     roster, carework.yaml): when one of them changed, or a record was deleted (the targets count it no more), the
     records alone cannot show what the change did, and `everything` says why in one line.
     """
-    top = Path(_git(["rev-parse", "--show-toplevel"], cwd, ("当前文件夹不在 git 仓库中，无法使用 --changed-since",
+    top = Path(git(["rev-parse", "--show-toplevel"], cwd, ("当前文件夹不在 git 仓库中，无法使用 --changed-since",
                                                            "the current folder is not in a git repository; --changed-since needs one")).strip())
-    _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top,
+    git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top,
          (f"git 仓库中没有版本 {rev}（CI 中检出时可能需要更深的历史，如 fetch-depth: 0）",
           f"no revision {rev} in the git repository (a CI checkout may need more history, e.g. fetch-depth: 0)"))
     try:
-        base = _git(["merge-base", rev, "HEAD"], top, ("", "")).strip()
+        base = git(["merge-base", rev, "HEAD"], top, ("", "")).strip()
     except CareworkError:  # unrelated histories, or no commit yet: compare with the revision itself
         base = rev
-    diff = _git(["diff", "--name-status", "-z", "--no-renames", base, "--"], top,
+    diff = git(["diff", "--name-status", "-z", "--no-renames", base, "--"], top,
                 (f"git diff {rev} 失败", f"git diff {rev} failed"))
-    untracked = _git(["ls-files", "-z", "--others", "--exclude-standard"], top,
+    untracked = git(["ls-files", "-z", "--others", "--exclude-standard"], top,
                      ("git ls-files 失败", "git ls-files failed"))
     fields = [f for f in diff.split("\0") if f]
     status = {fields[i + 1]: fields[i] for i in range(0, len(fields) - 1, 2)}
@@ -116,7 +116,7 @@ def file_at(rev: str, path: Path, top: Path) -> bytes | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def _git(args: list[str], cwd: Path, failure: tuple[str, str]) -> str:
+def git(args: list[str], cwd: Path, failure: tuple[str, str]) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", check=False)
     except FileNotFoundError:

@@ -67,7 +67,7 @@ def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selecti
     The schools in the run carry their identity and `quality` only, not the whole record (see `record_check`).
     """
     plan = load_plan(inputs.plan, display_path(inputs.plan))
-    outside = [] if plan.period[0] <= as_of <= plan.period[1] else [_outside_period(plan, as_of)]
+    outside = [] if plan.period[0] <= as_of <= plan.period[1] else [outside_period(plan, as_of)]
     roster, problems = load_roster(inputs.roster, display_path(inputs.roster)) if inputs.roster else (None, [])
     files, found = discover(list(inputs.schools))
     problems += found + outside
@@ -81,20 +81,7 @@ def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selecti
 def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, outcomes: list[FileOutcome],
               problems: list[Problem], roster: Roster | None) -> CheckRun:
     """The run from every file's outcome: unique codes, waivers, the selection, results and targets."""
-    loaded: list[School] = []
-    evaluated: dict[int, FileOutcome] = {}
-    for outcome in outcomes:
-        problems.extend(outcome.problems)
-        school = outcome.school()
-        if school is not None:
-            loaded.append(school)
-            evaluated[id(school)] = outcome
-    schools, duplicates = unique_codes(loaded)
-    problems.extend(duplicates)
-    unlisted: list[School] = []
-    if roster is not None:
-        problems.extend(roster_problems(schools, roster))
-        unlisted = [s for s in schools if s.code not in roster.by_code]
+    schools, evaluated, unlisted = gather(outcomes, roster, problems)
     waivers, waiver_problems = load_waivers(inputs.waivers) if inputs.waivers else ([], [])
     index, notes = waiver_index(plan, waivers, {s.code for s in schools}, as_of)
     chosen_codes = {s.code for s in schools if selection.school(s)}
@@ -128,7 +115,30 @@ def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, 
     counted = [Member(s.code, roster.by_code[s.code].district if roster else s.district, evaluated[id(s)].facts)
                for s in schools if s.code not in left_out]
     targets = aggregate_targets(plan, counted, absent(every_missing), [s.district for s in unlisted])
-    return CheckRun(plan, as_of, schools, results, problems, targets, [s.code for s in chosen], roster, missing, stale)
+    rectifications = [item for s in chosen for item in evaluated[id(s)].ledger()]
+    return CheckRun(plan, as_of, schools, results, problems, targets, [s.code for s in chosen], roster, missing, stale,
+                    rectifications=rectifications)
+
+
+def gather(outcomes: list[FileOutcome], roster: Roster | None,
+           problems: list[Problem]) -> tuple[list[School], dict[int, FileOutcome], list[School]]:
+    """The schools of the outcomes, one per code; each school's outcome (by `id(school)`); and those the roster
+    does not know. The outcomes' problems, duplicate codes and the roster's findings are added to `problems`."""
+    loaded: list[School] = []
+    evaluated: dict[int, FileOutcome] = {}
+    for outcome in outcomes:
+        problems.extend(outcome.problems)
+        school = outcome.school()
+        if school is not None:
+            loaded.append(school)
+            evaluated[id(school)] = outcome
+    schools, duplicates = unique_codes(loaded)
+    problems.extend(duplicates)
+    unlisted: list[School] = []
+    if roster is not None:
+        problems.extend(roster_problems(schools, roster))
+        unlisted = [s for s in schools if s.code not in roster.by_code]
+    return schools, evaluated, unlisted
 
 
 def _results(outcome: FileOutcome, rules: tuple[Rule, ...], waivers: dict[tuple[str, str], Waiver], as_of: dt.date,
@@ -146,7 +156,8 @@ def _statuses(outcome: FileOutcome, rules: tuple[Rule, ...], waivers: dict[tuple
             for rule, status in zip(rules, outcome.statuses(), strict=True) if rule.id in wanted]
 
 
-def _outside_period(plan: Plan, as_of: dt.date) -> Problem:
+def outside_period(plan: Plan, as_of: dt.date) -> Problem:
+    """The warning that a date is outside the plan's period (judging by that plan may make no sense)."""
     start, end = plan.period
     return Problem(Location(plan.file, plan.period_line), "as-of-outside-period",
                    f"检查日期 {as_of} 不在计划“{plan.title.zh}”的计划期（{start} 至 {end}）内：按这份计划判断可能没有意义",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,6 +31,7 @@ from carework.reading.loader import Document
 from carework.reading.source import Source
 from carework.rules.engine import evaluate_school, school_scope
 from carework.rules.model import Plan, Rule
+from carework.rules.rectify import LedgerItem, in_progress_note, ledger
 from carework.rules.targets import TargetFact, target_facts
 from carework.schema.records import load_school
 from carework.schema.validate import Context
@@ -83,6 +84,8 @@ class FileOutcome:
     facts: tuple[TargetFact, ...] = ()
     #: (PieceWriter.piece_key, the piece as UTF-8 compressed with zlib) for each format of `Job.pieces`.
     written: tuple[tuple[str, bytes], ...] = ()
+    #: The school's rectifications with their state (`LedgerItem.plain`), in record order.
+    rectifications: tuple[tuple[Any, ...], ...] = ()
 
     def school(self) -> School | None:
         """The school as a run keeps it: identity, `quality` (which reports show) and where its code is written.
@@ -125,16 +128,19 @@ class FileOutcome:
         """This outcome as plain values, which `plain.dumps` can write (the cache stores them)."""
         problems = tuple((p.location.file, p.location.line, p.location.column, p.location.path, p.code, p.message_zh,
                           p.message_en, p.fix_zh, p.fix_en, p.level) for p in self.problems)
-        return (self.file, problems, self.card, self.packed, tuple(tuple(f) for f in self.facts), self.written)
+        return (self.file, problems, self.card, self.packed, tuple(tuple(f) for f in self.facts), self.written,
+                self.rectifications)
 
     @classmethod
     def from_plain(cls, value: Any) -> FileOutcome:
         """The outcome whose `plain` values these are; raises ValueError for anything of another shape."""
         try:
-            file, problems, card, packed, facts, written = value
+            file, problems, card, packed, facts, written, rectifications = value
             outcome = cls(file, tuple(_problem(p) for p in problems), _card(card), packed,
                           tuple(TargetFact(bool(member), bool(counted), progress) for member, counted, progress in facts),
-                          tuple((key, data) for key, data in written))
+                          tuple((key, data) for key, data in written), tuple(rectifications))
+            for item in outcome.rectifications:
+                LedgerItem.from_plain("", file, item)  # raises ValueError for an item of the wrong shape
             _expect(type(file) is str and type(packed) is bytes and all(type(p) is tuple for _, _, p in facts)
                     and all(type(k) is str and type(d) is bytes for k, d in written))
             _expect(all(len(r) == 7 and r[0] in _STATUS and type(r[1]) is int and type(r[2]) is int
@@ -142,6 +148,12 @@ class FileOutcome:
         except (TypeError, ValueError, zlib.error) as exc:
             raise ValueError(f"not a FileOutcome: {exc}") from None
         return outcome
+
+    def ledger(self) -> list[LedgerItem]:
+        """The school's rectifications as the run shows them (see `rules.rectify`)."""
+        if self.card is None:
+            return []
+        return [LedgerItem.from_plain(self.card[0], self.file, item) for item in self.rectifications]
 
     def piece(self, key: str) -> str | None:
         """The piece a format wrote of these results under `key`, if it was written."""
@@ -186,11 +198,31 @@ def check_file(source: Source, job: Job) -> FileOutcome:
         return FileOutcome(source.display, tuple(problems))
     scope = school_scope(job.plan, school, job.as_of)
     results = evaluate_school(job.plan, school, job.as_of, {}, scope)
+    items, findings = ledger(school, results, job.as_of)
+    if items:
+        problems = sorted(problems + findings)
+        results = _being_fixed(results, items)
     compact = tuple((r.status.value, r.location.line, r.location.column, r.found, r.expected, r.message_zh, r.message_en)
                     for r in results)
     written = tuple((str(f.piece_key()), zlib.compress(f.piece(job.plan, school, results).encode("utf-8"), 1)) for f in job.pieces)
-    code, root = school.locate(("code",)), school.locate(())
-    card: SchoolCard = (school.code, school.name, school.district, school.kind, school.ownership,
-                        school.data.get("quality"), school.data.get("updated"), (code.line, code.column), (root.line, root.column))
+    card = school_card(school)
     packed = zlib.compress(plain.dumps(compact), 1)
-    return FileOutcome(school.file, tuple(problems), card, packed, target_facts(job.plan, school, scope), written)
+    return FileOutcome(school.file, tuple(problems), card, packed, target_facts(job.plan, school, scope), written,
+                       tuple(item.plain() for item in items))
+
+
+def school_card(school: School) -> SchoolCard:
+    """The school's identity as an outcome keeps it (see `FileOutcome.school`)."""
+    code, root = school.locate(("code",)), school.locate(())
+    return (school.code, school.name, school.district, school.kind, school.ownership, school.data.get("quality"),
+            school.data.get("updated"), (code.line, code.column), (root.line, root.column))
+
+
+def _being_fixed(results: list[Result], items: list[LedgerItem]) -> list[Result]:
+    """The results with each gap that is being fixed saying so (整改中) in its message: still a gap, counted as one."""
+    fixing = {item.rule: item for item in items if item.state == "in_progress"}
+    if not fixing:
+        return results
+    return [replace(r, message_zh=r.message_zh + in_progress_note(fixing[r.rule], "zh"),
+                    message_en=r.message_en + in_progress_note(fixing[r.rule], "en"))
+            if r.rule in fixing and r.status == Status.FAIL else r for r in results]

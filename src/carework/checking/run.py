@@ -11,6 +11,7 @@ from carework.checking.city import Stale
 from carework.core.model import Result, School, Status, TargetResult
 from carework.core.problems import Problem
 from carework.rules.model import Plan
+from carework.rules.rectify import LedgerItem
 from carework.schema.roster import Roster, RosterSchool
 
 if TYPE_CHECKING:
@@ -117,6 +118,13 @@ class CheckRun:
     #: The results that listings show (each school's gap list, CI annotations): with a baseline only the new gaps
     #: and what is not a gap; None: all of `results`. Counts, rates and verdicts always use `results`.
     listed: SchoolResults | None = None
+    #: The rectification ledger (整改台账) of the schools asked about, school by school in record order, each item
+    #: with its state as of the run's date (`rules.rectify`): plain data for reports and spreadsheets.
+    rectifications: list[LedgerItem] = field(default_factory=list)
+
+    def overdue(self) -> list[LedgerItem]:
+        """The rectifications past their due date with the gap still there (整改逾期)."""
+        return [item for item in self.rectifications if item.state == "overdue"]
 
     @property
     def listing(self) -> SchoolResults:

@@ -86,6 +86,7 @@ def run_check(options: CheckOptions) -> ExitCode:
     from carework.core.model import SEVERITIES, Status
     from carework.core.paths import display_path
     from carework.formats.base import FormatOptions
+    from carework.rules.rectify import finding_severity, is_data_error
 
     lang = options.run.lang
     known = load_baseline(options.baseline, display_path(options.baseline)) if options.baseline else None
@@ -110,12 +111,14 @@ def run_check(options: CheckOptions) -> ExitCode:
     if comparison:  # beside a whole document on stdout, or a file, it goes to stderr: stdout stays parseable
         stream = sys.stderr if FORMATS[terminal].whole_document or options.output else sys.stdout
         stream.write(describe(comparison, run.plan.id, lang))
-    if any(p.level == "error" for p in run.problems):
+    if any(is_data_error(p) for p in run.problems):
         return ExitCode.INVALID_DATA
     if options.fail_on != "none":
         bar = SEVERITIES[: SEVERITIES.index(options.fail_on) + 1]  # type: ignore[arg-type]
         severity = {r.id: r.severity for r in run.plan.rules}
         if any(status == Status.FAIL and severity[rule] in bar for _, rule, status in run.listing.statuses()):
+            return ExitCode.GAPS
+        if any(finding_severity(p) in bar for p in run.problems):  # an overdue rectification counts as an error
             return ExitCode.GAPS
     return ExitCode.OK
 

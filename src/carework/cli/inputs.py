@@ -43,7 +43,7 @@ def checked(o: RunOptions, progress: bool, formats: tuple[Format, ...] = ()) -> 
     cwd = Path.cwd()
     inputs = resolve([], o.plan, o.waivers, cwd, o.roster, o.as_of)
     if not o.paths and not any(p.exists() for p in inputs.schools):
-        raise _no_data(inputs.schools)
+        raise no_data(inputs.schools)
     files = None
     changes: Changes | None = None
     if o.paths or o.changed_since:
@@ -146,7 +146,7 @@ def _unknown_filter(run: CheckRun, selection: Selection) -> CareworkError | None
     return None
 
 
-def _no_data(folders: tuple[Path, ...]) -> CareworkError:
+def no_data(folders: tuple[Path, ...]) -> CareworkError:
     where = ", ".join(str(f) for f in folders)
     return refused(f"找不到学校记录文件夹 {where}。请在数据仓库的根目录运行，或给出记录所在的文件夹：carework check 路径",
                    f"no school records at {where}. Run from the data repository's root, or name the folder: carework check PATH")

@@ -57,10 +57,15 @@ def run_options(paths: list[Path] | None, plan: Path | None, waivers: Path | Non
 
 
 def _parse_date(text: str | None, default: dt.date, lang: Lang) -> dt.date:
+    return parse_date(text, default, lang, "--as-of") or default
+
+
+def parse_date(text: str | None, default: dt.date | None, lang: Lang, option: str) -> dt.date | None:
+    """The date an option gives, or `default`; a malformed one is a usage error naming the option."""
     if text is None:
         return default
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         message = f"{text!r} 不是 YYYY-MM-DD 格式的日期" if lang == "zh" else f"{text!r} is not a date (YYYY-MM-DD)"
-        raise typer.BadParameter(message, param_hint="--as-of") from None
+        raise typer.BadParameter(message, param_hint=option) from None

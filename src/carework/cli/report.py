@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +24,11 @@ from carework.cli.options import (
     run_options,
 )
 from carework.core.errors import refused
+from carework.core.problems import Lang
+
+if TYPE_CHECKING:
+    from carework.checking.run import CheckRun
+    from carework.checking.trend import Trend
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,8 @@ class ReportOptions:
     run: RunOptions
     out: Path
     templates: Path | None
+    since: str | None = None
+    trend: bool = True
 
 
 def report(
@@ -46,6 +54,10 @@ def report(
     templates: Annotated[Path | None, typer.Option(
         "--templates", help="Folder of templates that replace the shipped ones of the same name.")] = None,
     no_cache: NoCacheOpt = False,
+    no_trend: Annotated[bool, typer.Option(
+        "--no-trend", help="Leave out the year's curve on the city and district pages (it judges the records once a month).")] = False,
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="REV", help="Also write changes.md: what changed since this git revision (or JSON result).")] = None,
 ) -> None:
     """写出整改清单和汇总报告。Write Markdown gap reports: one per school, one per district, the city, an index.
 
@@ -53,7 +65,32 @@ def report(
     the index and the city summary and removes reports carework wrote earlier that no longer have a school.
     """
     run = run_options(paths, plan, waivers, as_of, lang, school, district, no_cache=no_cache, roster=roster)
-    finish(ctx, lang, run_report, ReportOptions(run, out, templates))
+    finish(ctx, lang, run_report, ReportOptions(run, out, templates, since, not no_trend))
+
+
+#: The page `--since` adds: what changed since the revision (自上次报告以来).
+CHANGES_PAGE = "changes.md"
+
+
+def _changes(since: str, run: CheckRun, lang: Lang, today: dt.date) -> str:
+    """The diff between `since` and the run just made, as Markdown."""
+    from carework.checking.diff import compare_states, state_of_run
+    from carework.cli.diff import state_named
+    from carework.formats.diff import markdown
+
+    return markdown(compare_states(state_named(since, run.as_of, today), state_of_run(run, ".")), lang)
+
+
+def _trend(o: RunOptions, run: CheckRun) -> Trend | None:
+    """The year so far at each month end, for the city and district pages; None before the plan's period starts."""
+    from carework.checking.trend import points_between, run_trend
+    from carework.cli.trend import data_inputs
+
+    start, end = run.plan.period[0], min(run.as_of, run.plan.period[1])
+    if end <= start:
+        return None
+    inputs = data_inputs(o.paths, o.plan, o.waivers, o.roster, run.as_of)
+    return run_trend(inputs, run.plan, points_between(start, end, "month"), o.today)
 
 
 def run_report(options: ReportOptions) -> ExitCode:
@@ -66,7 +103,10 @@ def run_report(options: ReportOptions) -> ExitCode:
     selection = options.run
     full = not (selection.schools or selection.districts or selection.paths)
     districts = sorted({s.district for s in run.schools}) if full else list(selection.districts if not selection.schools else ())
-    files = render_pages(make_renderer(lang, options.templates), pages(run, Scope(full, tuple(districts))))
+    curve = _trend(options.run, run) if options.trend and (full or districts) else None
+    files = render_pages(make_renderer(lang, options.templates), pages(run, Scope(full, tuple(districts)), curve))
+    if options.since is not None:
+        files[CHANGES_PAGE] = _changes(options.since, run, lang, options.run.today)
     try:
         written = write_reports(options.out, files, prune=full)
     except OSError as exc:
@@ -79,4 +119,6 @@ def run_report(options: ReportOptions) -> ExitCode:
     if written.kept:
         say(f"以下过期文件已被手工修改，未删除：{'、'.join(written.kept)}",
             f"stale files edited by hand, not removed: {', '.join(written.kept)}", lang, err=True)
-    return ExitCode.INVALID_DATA if any(p.level == "error" for p in run.problems) else ExitCode.OK
+    from carework.rules.rectify import is_data_error
+
+    return ExitCode.INVALID_DATA if any(is_data_error(p) for p in run.problems) else ExitCode.OK

@@ -34,6 +34,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "needed": ("还需认定", "Still needed"),
     "city": ("全市", "City"),
     "data_problems": ("数据问题", "Data problems"),
+    "rectification_findings": ("整改台账", "Rectifications"),
     "summary": ("汇总", "Summary"),
     "targets": ("总体目标", "Targets"),
     "as_of": ("检查日期", "As of"),

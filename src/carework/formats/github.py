@@ -17,6 +17,7 @@ from carework.core.model import SEVERITY_LABELS, Result, Status
 from carework.core.problems import Location, Problem
 from carework.formats.base import Format
 from carework.formats.text import TextFormat
+from carework.rules.rectify import finding_severity
 
 #: A gap's severity as an annotation level; GitHub has no "advice", its "notice" is the same idea.
 LEVELS = {"error": "error", "warning": "warning", "advice": "notice"}
@@ -81,7 +82,8 @@ class GithubFormat(Format):
 
     def problem(self, problem: Problem) -> str:
         lang = self.options.lang
-        title = ("数据错误" if lang == "zh" else "data error") if problem.level == "error" else \
+        title = ("整改台账" if lang == "zh" else "rectification") if finding_severity(problem) else \
+            ("数据错误" if lang == "zh" else "data error") if problem.level == "error" else \
             ("数据警告" if lang == "zh" else "data warning")
         body = problem.message(lang)
         if problem.fix(lang):

@@ -7,6 +7,7 @@ exactly what `json.dumps(document, ensure_ascii=False, indent=2)` gives; `tests/
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
@@ -21,6 +22,7 @@ from carework.formats.base import Format
 from carework.formats.jsontext import writer
 from carework.rules.checks import Label, Percent
 from carework.rules.model import Plan
+from carework.rules.rectify import LedgerItem, finding_severity
 
 #: One result inside "results" (two levels deep); the values are JSON text already.
 _RESULT = ('    {\n      "school": %s,\n      "rule": %s,\n      "status": "%s",\n      "severity": "%s",\n'
@@ -73,14 +75,16 @@ class JsonFormat(Format):
                 separator = ",\n"
         yield "]" if separator == "\n" else "\n  ]"
         tail = {
-            "errors": [self.problem(p) for p in run.problems if p.level == "error"],
-            "warnings": [self.problem(p) for p in run.problems if p.level == "warning"],
+            "errors": [self.problem(p) for p in run.problems if p.level == "error" and not finding_severity(p)],
+            "warnings": [self.problem(p) for p in run.problems if p.level == "warning" and not finding_severity(p)],
             "targets": [self.target(t) for t in run.targets],
             "roster": None if run.roster is None else {"file": run.roster.file, "schools": len(run.roster.schools)},
             "not_reported": [{"code": s.code, "name": s.name, "district": s.district} for s in run.not_reported],
             "stale": [{"code": s.code, "name": s.name, "district": s.district, "file": s.file,
                        "updated": None if s.updated is None else s.updated.isoformat(), "age_days": s.age_days}
                       for s in run.stale],
+            "rectifications": [self.rectification(item) for item in run.rectifications],
+            "rectification_findings": [self.problem(p) for p in run.problems if finding_severity(p)],
             **({} if run.baseline is None else {"baseline": self.baseline(run.baseline)}),
         }
         yield ",\n" + _nested(tail, 0, dumps)[2:] + "\n"  # the rest without its opening "{\n"
@@ -104,6 +108,12 @@ class JsonFormat(Format):
                 encode_basestring(r.message_en if english else r.message_zh), encode_basestring(where.file),
                 where.line, where.column, _value(r.found, lang, dumps), _value(r.expected, lang, dumps), waiver))
         return ",\n".join(items)
+
+    def rectification(self, item: LedgerItem) -> dict[str, Any]:
+        """One item of the ledger (整改台账) with its state as of the run's date."""
+        return {"school": item.school, "rule": item.rule, "state": item.state, "state_label": item.label(self.options.lang),
+                "measure": item.measure, "person": item.person, "due": _date(item.due), "done": _date(item.done),
+                "note": item.note, "file": item.file, "line": item.line}
 
     def result(self, r: Result) -> dict[str, Any]:
         lang = self.options.lang
@@ -175,3 +185,7 @@ def _value(value: Any, lang: str, dumps: Callable[[Any], str]) -> str:
     if kind is str:
         return encode_basestring(value)
     return _nested(_jsonable(value, lang), 3, dumps)
+
+
+def _date(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()

@@ -22,6 +22,7 @@ from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, Result, School, 
 from carework.core.problems import Problem
 from carework.formats.base import Format, FormatOptions
 from carework.rules.model import Plan
+from carework.rules.rectify import STATE_LABELS, finding_severity, is_data_error
 from carework.schema.school import SCHOOL_KINDS
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "advice": "cyan"}
@@ -136,13 +137,16 @@ class TextFormat(Format):
         return text
 
     def problems(self, console: Console, problems: list[Problem]) -> None:
-        if not problems:
-            return
+        """The problems of the input files, then the rectification findings (整改逾期 and the like) on their own."""
         lang = self.options.lang
-        console.print(Text(t("data_problems", lang), style="bold"))
-        for p in problems:
-            console.print(problem_line(p, lang))
-        console.print()
+        findings = [p for p in problems if finding_severity(p)]
+        for heading, listed in (("data_problems", [p for p in problems if not finding_severity(p)]),
+                                ("rectification_findings", findings)):
+            if listed:
+                console.print(Text(t(heading, lang), style="bold"))
+                for p in listed:
+                    console.print(problem_line(p, lang))
+                console.print()
 
     def summary(self, console: Console, run: CheckRun) -> None:
         lang = self.options.lang
@@ -170,7 +174,7 @@ class TextFormat(Format):
                     console.print(Text(f"{result.target_id} {t('city', lang)}：{denominator_note(result, lang)}" if lang == "zh"
                                        else f"{result.target_id} {t('city', lang)}: {denominator_note(result, lang)}", style="dim"))
         self.city_lists(console, run)
-        bad_files = len({p.location.file for p in run.problems if p.level == "error"})
+        bad_files = len({p.location.file for p in run.problems if is_data_error(p)})
         if lang == "zh":
             line = f"检查学校 {len(run.selected)} 所（共载入 {len(run.schools)} 所）；数据有误的文件 {bad_files} 个"
         else:
@@ -189,6 +193,13 @@ class TextFormat(Format):
             console.print(Text(head, style="bold"))
             for s in run.not_reported:
                 console.print(Text(f"  {s.district}  {s.code}  {s.name}"))
+        self.stale_list(console, run)
+
+    def stale_list(self, console: Console, run: CheckRun) -> None:
+        """The ledger's line (整改台账), then the records out of date (未更新), by district."""
+        lang = self.options.lang
+        if run.rectifications:
+            console.print(Text(ledger_line(run, lang)))
         if run.stale:
             limit = run.plan.settings["record_max_age_days"].value
             head = (f"未更新 {len(run.stale)} 所（超过 {limit} 天没有更新，或没填更新日期 updated）" if lang == "zh"
@@ -230,3 +241,19 @@ def problem_line(p: Problem, lang: Any) -> Text:
     if p.fix(lang):
         text.append(f" — {p.fix(lang)}", style="dim")
     return text
+
+
+def ledger_line(run: CheckRun, lang: Any) -> str:
+    """The ledger in one line: how many items in each state, and the overdue ones by district."""
+    counts = {state: 0 for state in STATE_LABELS}
+    for item in run.rectifications:
+        counts[item.state] += 1
+    parts = [f"{STATE_LABELS[s][0 if lang == 'zh' else 1]} {n}" for s, n in counts.items() if n]
+    district = {s.code: s.district for s in run.schools}
+    overdue: dict[str, int] = {}
+    for item in run.overdue():
+        overdue[district.get(item.school, "")] = overdue.get(district.get(item.school, ""), 0) + 1
+    where = ("、" if lang == "zh" else ", ").join(f"{d} {n}" for d, n in sorted(overdue.items()))
+    if lang == "zh":
+        return f"整改台账 {len(run.rectifications)} 项：{'，'.join(parts)}" + (f"（逾期：{where}）" if where else "")
+    return f"Rectifications: {len(run.rectifications)} ({', '.join(parts)})" + (f"; overdue by district: {where}" if where else "")

@@ -6,12 +6,14 @@ environment prints them in the report's language); everything is in a stable ord
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from carework.checking.run import CheckRun
 from carework.checking.summary import Tally, gap_weight, gaps, tally
+from carework.checking.trend import Trend
 from carework.core.i18n import denominator_note
 from carework.core.model import (
     SEVERITY_LABELS,
@@ -27,9 +29,11 @@ from carework.report.records import (
     AbsentInfo,
     CommonGap,
     Counts,
+    CurveInfo,
     DistrictInfo,
     Finding,
     InvalidRecord,
+    LedgerRow,
     PlanInfo,
     ProblemInfo,
     SchoolInfo,
@@ -37,6 +41,7 @@ from carework.report.records import (
     TargetInfo,
 )
 from carework.rules.model import Rule
+from carework.rules.rectify import STATE_LABELS, finding_severity, is_data_error
 from carework.schema.school import OWNERSHIP, QUALITY_STATUS, SCHOOL_KINDS
 
 #: How many of the schools closest to a target are named, at least (more when more are needed).
@@ -77,8 +82,9 @@ class ContextBuilder:
     """Builds every page's context from one run; lookups are computed once here."""
 
     def __init__(self, run: CheckRun, school_paths: dict[str, str], district_paths: dict[str, str],
-                 index: str = "") -> None:
+                 index: str = "", trend: Trend | None = None) -> None:
         self.run = run
+        self.trend = trend
         #: The index page's path, which every page links back to ("" where there is none, as in a check summary).
         self.index = index
         self.rules: dict[str, Rule] = {r.id: r for r in run.plan.rules}
@@ -92,7 +98,7 @@ class ContextBuilder:
         self.problems_by_file: dict[str, list[Problem]] = {}
         for p in run.problems:
             self.problems_by_file.setdefault(p.location.file, []).append(p)
-        self.bad_files = {p.location.file for p in run.problems if p.level == "error"}
+        self.bad_files = {p.location.file for p in run.problems if is_data_error(p)}
         self.plan = PlanInfo(run.plan.id, run.plan.title, run.plan.issuer, run.plan.year)
         self.section_numbers = tuple(s.number for s in run.plan.sections)
         # Per-school figures are asked for by several pages (school, district, city, index): computed once each.
@@ -185,7 +191,8 @@ class ContextBuilder:
             "sections": self.school_sections(code),
             "waived": tuple(self.finding(r) for r in results if r.status == Status.WAIVED),
             "not_applicable": tuple(self.finding(r) for r in results if r.status == Status.NOT_APPLICABLE),
-            "problems": tuple(self.problem(p) for p in self.problems_by_file.get(school.file, ())),
+            "problems": tuple(self.problem(p) for p in self.problems_by_file.get(school.file, ()) if not finding_severity(p)),
+            "rectifications": self.ledger(code, None),
         }
 
     def summary_page(self, page: str, district: str | None) -> dict[str, Any]:
@@ -203,6 +210,9 @@ class ContextBuilder:
             "schools": self.by_lack(codes),
             "invalid": self.invalid(None if district is None else files),
             "districts": (),
+            "curves": self.curves(district),
+            "rectification_count": len(self.ledger(None, district)),
+            "overdue": tuple(row for row in self.ledger(None, district) if row.state == "overdue"),
             **self.absent(district),
         }
         if district is None:
@@ -230,7 +240,9 @@ class ContextBuilder:
             "sections": self.summary_sections(self.results),
             "targets": tuple(self.target(t) for t in self.run.targets),
             "schools": tuple(s for s in self.by_lack(list(self.run.selected)) if s.counts.failed or s.counts.errors),
-            "problems": tuple(self.problem(p) for p in self.run.problems),
+            "problems": tuple(self.problem(p) for p in self.run.problems if not finding_severity(p)),
+            "rectification_count": len(self.ledger(None, None)),
+            "overdue": tuple(row for row in self.ledger(None, None) if row.state == "overdue"),
             "bad_files": len(self.bad_files),
             **self.absent(None),
         }
@@ -267,6 +279,34 @@ class ContextBuilder:
             not_reported=result.not_reported, excluded=result.excluded,
         )
 
+    def curves(self, district: str | None) -> tuple[CurveInfo, ...]:
+        """Each target's figure for the city (or the district) at every point of the trend, when there is one."""
+        if self.trend is None or len(self.trend.points) < 2:
+            return ()
+        out = []
+        for target in self.run.plan.targets:
+            points = []
+            for point in self.trend.points:
+                row = next((t for t in point.targets if t.target_id == target.id and t.district == district), None)
+                points.append((point.as_of.isoformat(), None if row is None else row.value))
+            if any(value is not None for _, value in points):
+                out.append(CurveInfo(target.id, target.target, target.due.isoformat(), tuple(points)))
+        return tuple(out)
+
+    def ledger(self, code: str | None, district: str | None) -> tuple[LedgerRow, ...]:
+        """The rectifications of one school, or of the schools asked about in a district or the city."""
+        rows = []
+        for item in self.run.rectifications:
+            school = self.schools.get(item.school)
+            if school is None or (code is not None and item.school != code) or (district is not None and school.district != district):
+                continue
+            rule = self.rules.get(item.rule)
+            rows.append(LedgerRow(item.school, school.name, school.district, item.rule,
+                                  rule.title if rule else Bilingual(item.rule, item.rule), item.measure, item.person,
+                                  _iso(item.due), _iso(item.done), item.note, item.state,
+                                  _pair(STATE_LABELS[item.state]), item.file, item.line))
+        return tuple(rows)
+
     def absent(self, district: str | None) -> dict[str, Any]:
         """The roster's view of the city or one district: who has not reported, whose record is out of date."""
         run = self.run
@@ -299,7 +339,7 @@ class ContextBuilder:
         """Files with data errors (all of them, or those among `files`), each with its error-level problems."""
         by_file: dict[str, list[Problem]] = {}
         for p in self.run.problems:
-            if p.level == "error" and (files is None or p.location.file in files):
+            if is_data_error(p) and (files is None or p.location.file in files):
                 by_file.setdefault(p.location.file, []).append(p)
         school_of = {s.file: s.code for s in self.run.schools if s.code in self.results}
         return tuple(
@@ -307,3 +347,7 @@ class ContextBuilder:
                           tuple(self.problem(p) for p in problems))
             for file, problems in sorted(by_file.items())
         )
+
+
+def _iso(value: dt.date | None) -> str:
+    return "" if value is None else value.isoformat()

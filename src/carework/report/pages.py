@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from carework.checking.run import CheckRun
+from carework.checking.trend import Trend
 from carework.report.context import ContextBuilder
 from carework.report.paths import paths_for
 
@@ -51,13 +52,14 @@ class Page:
     context: dict[str, Any] = field(hash=False)
 
 
-def pages(run: CheckRun, scope: Scope) -> list[Page]:
-    """Every page of the run in a stable order: by kind in the table's order (index, city, districts, schools)."""
+def pages(run: CheckRun, scope: Scope, trend: Trend | None = None) -> list[Page]:
+    """Every page of the run in a stable order: by kind in the table's order (index, city, districts, schools);
+    with a `trend`, the city and district pages show each target's curve so far."""
     paths = {
         "district": paths_for(sorted({s.district for s in run.schools}), PAGES["district"].where),
         "school": paths_for([s.code for s in run.schools], PAGES["school"].where),
     }
-    builder = ContextBuilder(run, paths["school"], paths["district"], index=PAGES["index"].where)
+    builder = ContextBuilder(run, paths["school"], paths["district"], index=PAGES["index"].where, trend=trend)
     made_for = {"run": [""] if scope.full else [], "district": list(scope.districts), "school": list(run.selected)}
     return [
         Page(path, kind.template, kind.context(builder, path, key))

@@ -157,3 +157,34 @@ class DistrictInfo:
 #: The records a template reads: plain frozen values, every field of which a template may read.
 RECORDS = (Counts, PlanInfo, SchoolInfo, Finding, SectionInfo, ProblemInfo, InvalidRecord, TargetInfo, CommonGap,
            DistrictInfo)
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One rectification (整改台账) as a report shows it."""
+
+    school: str
+    name: str
+    district: str
+    rule: str
+    title: Bilingual
+    measure: str
+    person: str
+    due: str
+    done: str
+    note: str
+    state: str
+    state_label: Bilingual
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CurveInfo:
+    """One target's figure at each point of the year so far (a trend), for the city or one district."""
+
+    id: str
+    target: float
+    due: str
+    #: (date, share met or None when no school counts) at each point.
+    points: tuple[tuple[str, float | None], ...]

@@ -30,9 +30,12 @@ def school_scope(plan: Plan, school: School, as_of: dt.date) -> dict[str, Any]:
 
 
 def evaluate_school(plan: Plan, school: School, as_of: dt.date, waivers: dict[tuple[str, str], Waiver],
-                    scope: dict[str, Any] | None = None) -> list[Result]:
+                    scope: dict[str, Any] | None = None, messages: bool = True) -> list[Result]:
     """All of one school's results, in plan order, with `waivers` applied (see `waive`); `scope` is the school's, when
-    the caller already computed it."""
+    the caller already computed it.
+
+    `messages=False` leaves a gap's message empty, for callers that only count (a trend judges each record a dozen
+    times and shows no message): writing them is a fifth of the rules' time."""
     scope = school_scope(plan, school, as_of) if scope is None else scope
     make = result_maker()
     # Rules pointing at the same field share its location, looked up once.
@@ -43,11 +46,12 @@ def evaluate_school(plan: Plan, school: School, as_of: dt.date, waivers: dict[tu
             where = located.get(rule.anchor)
             if where is None:
                 where = located[rule.anchor] = school.locate(rule.anchor)
-            out.append(_evaluate_rule(rule, school, scope, where, make))
+            out.append(_evaluate_rule(rule, school, scope, where, make, messages))
     return waive(out, waivers, as_of) if waivers else out
 
 
-def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], where: Location, make: _Maker) -> Result:
+def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], where: Location, make: _Maker,
+                   messages: bool = True) -> Result:
     # A rule whose applicability rests on a broken field (an invalid `kind`, say) cannot be judged either way.
     broken = _broken_fields(_applicability_fields(rule.applies), school) if school.invalid else None
     if broken:
@@ -71,8 +75,10 @@ def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], where: Loc
     found, expected = outcome.found, outcome.expected
     if outcome.passed:
         return _made(make, school, rule, _PASS, "", "", where, found, expected)
-    values = {**(outcome.values or {}), "year": scope["year"], "school": school.name}
-    zh, en = _format(rule.message.zh, values, "zh"), _format(rule.message.en or rule.message.zh, values, "en")
+    zh = en = ""
+    if messages:
+        values = {**(outcome.values or {}), "year": scope["year"], "school": school.name}
+        zh, en = _format(rule.message.zh, values, "zh"), _format(rule.message.en or rule.message.zh, values, "en")
     return _made(make, school, rule, _FAIL, zh, en, where, found, expected)
 
 

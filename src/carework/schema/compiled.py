@@ -157,11 +157,11 @@ def _compile_choice(t: Choice) -> _Check:
 
 
 def _compile_date(t: Date) -> _Check:
-    event = t.event
+    event, latest = t.event, (dt.date.max if t.future else None)
 
     def check(run: Run, value: Any, parent: Path_, key: str | int) -> Any:
         # a datetime (a subclass) or a quoted date takes the general path, as does any date with something to say
-        if (value.__class__ is dt.date and run.earliest <= value <= run.today
+        if (value.__class__ is dt.date and run.earliest <= value <= (latest or run.today)
                 and (not event or run.first <= value <= run.last)):
             return value
         return run.scalar(value, t, parent + (key,))

@@ -44,6 +44,8 @@ class Boolean:
 class Date:
     #: Events are counted for the plan year; a date outside the plan period earns a warning.
     event: bool = False
+    #: A date that may lie ahead (a deadline), so one after today is no error.
+    future: bool = False
 
 
 @dataclass(frozen=True)

@@ -212,7 +212,7 @@ class Run:
                 return self.error(path, "bad-date", f"日期格式不对：{value}", f"bad date format: {value}", fix_zh, fix_en)
         if not isinstance(value, dt.date):
             return self.wrong(value, t, path)
-        if value > self.ctx.today:
+        if value > self.ctx.today and not t.future:
             return self.error(path, "future-date", f"日期 {value} 在今天（{self.ctx.today}）之后",
                               f"date {value} is after today ({self.ctx.today})", "只记录已经发生的事", "record only what has happened")
         if value < self.ctx.earliest:

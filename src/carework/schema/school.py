@@ -245,5 +245,16 @@ SCHOOL = Record(
             Field("services", ListOf(NAME), "提供的服务", "services offered"),
             Field("established", Date(), "建立时间", "date set up"),
         ))), "关爱工作平台", "care platforms"),
+        Field("rectifications", ListOf(Record((
+            Field("rule", Text(), "整改的规则编号（如 S2-12）", "the rule the gap is about (e.g. S2-12)", required=True),
+            Field("measure", NAME, "整改措施", "what is being done", required=True),
+            Field("person", PERSON_NAME, "责任人", "the person responsible", required=True),
+            Field("due", Date(future=True), "整改时限", "due date", required=True),
+            Field("done", Date(), "完成日期（未完成不填）", "date done (blank until done)"),
+            Field("note", NAME, "完成情况说明", "how it was done"),
+        ))), "整改台账", "rectification ledger",
+              note_zh="每个正在整改的未达标项一条；过了整改时限仍未达标为“整改逾期”，填了完成日期仍未达标为“整改未见效”",
+              note_en="one item for each gap being fixed; past its due date and still failing it is overdue, marked done "
+                      "while the gap remains it is ineffective"),
     )
 )
