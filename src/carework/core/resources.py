@@ -32,3 +32,21 @@ def default_plan() -> Path:
 
 def templates_dir() -> Path:
     return shipped("templates")
+
+
+#: The CI recipes `carework init` writes into a data repository, by name: the folder under `templates/ci/` whose
+#: files are laid out exactly as they land in the repository (`github/.github/workflows/carework.yml` →
+#: `.github/workflows/carework.yml`).
+RECIPES = ("github", "gitea", "gitlab", "pre-commit")
+
+
+def recipes_dir() -> Path:
+    return shipped("templates", "ci")
+
+
+def recipe_files(name: str) -> dict[str, Path]:
+    """A recipe's files: where each lands in a data repository (a POSIX path) → the shipped file."""
+    if name not in RECIPES:
+        raise KeyError(name)
+    folder = recipes_dir() / name
+    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
