@@ -22,7 +22,7 @@ from carework.cli.language import LocalizedCommand, LocalizedGroup, detect
 app = typer.Typer(
     name="carework",
     cls=LocalizedGroup,
-    # Tab completion for bash, zsh, fish and PowerShell: `carework --install-completion` (docs/completion.md).
+    # Tab completion for bash, zsh, fish and PowerShell: `carework --install-completion` (docs/windows.md).
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
