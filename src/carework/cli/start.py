@@ -127,16 +127,16 @@ def make_repository(options: InitOptions) -> ExitCode:
     if kept:
         say(f"已存在、保持原样的 {len(kept)} 个：{'、'.join(kept)}", f"{len(kept)} already there, left as they were: "
             f"{', '.join(kept)}", lang)
-    enter = "" if root.resolve() == Path.cwd().resolve() else f"cd {where}\n  "
+    enter = "" if root.resolve() == Path.cwd().resolve() else f"cd {where}\n       "
     say("下一步：\n"
         "  1. 用 Excel 或 WPS 打开 data/roster.csv，在表头下每行填一所学校，另存为“CSV UTF-8”；\n"
-        "  2. 为每所学校建一份记录，例如：\n"
-        f"  {enter}carework new TN-XX-001 --name 云溪市实验小学 --district 天宁区 --kind 小学\n"
+        "  2. 为每所学校建一份记录（名册上有的学校只写代码即可），例如：\n"
+        f"       {enter}carework new TN-XX-001 --name 云溪市实验小学 --district 天宁区 --kind 小学\n"
         "  3. 检查全部记录：carework check",
         "next:\n"
         "  1. open data/roster.csv in Excel or WPS, add one school a row under the header, save as CSV UTF-8;\n"
-        "  2. start each school's record, e.g.:\n"
-        f"  {enter}carework new TN-XX-001 --name 云溪市实验小学 --district 天宁区 --kind primary\n"
+        "  2. start each school's record (the code alone for a school on the roster), e.g.:\n"
+        f"       {enter}carework new TN-XX-001 --name 云溪市实验小学 --district 天宁区 --kind primary\n"
         "  3. check every record: carework check", lang)
     return ExitCode.OK
 
