@@ -238,42 +238,30 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-class LocalizedCommand(TyperCommand):
-    """A carework command: help and usage errors in the invocation's language."""
+class _Localized:
+    """Help and usage errors in the invocation's language, for a command and for the group alike."""
 
     def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
-        ctx.meta.setdefault(LANG_KEY, detect(args, os.environ))
+        ctx.meta.setdefault(LANG_KEY, detect(args, os.environ))  # the group's, shared with its command's context
         try:
-            return super().parse_args(ctx, args)
+            return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
         except _click.exceptions.UsageError as exc:
             raise localized(exc, lang_of(ctx)) from None
 
     def invoke(self, ctx: _click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            return super().invoke(ctx)  # type: ignore[misc]
         except _click.exceptions.UsageError as exc:  # e.g. a malformed --as-of, found while building the options
             exc.ctx = exc.ctx or ctx
             raise localized(exc, lang_of(ctx)) from None
 
     def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
-        write_help(self, ctx, formatter)
+        write_help(self, ctx, formatter)  # type: ignore[arg-type]
 
 
-class LocalizedGroup(TyperGroup):
-    """The `carework` group: its help, an unknown command and everything its commands raise, in the language."""
+class LocalizedCommand(_Localized, TyperCommand):
+    """A carework command."""
 
-    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
-        ctx.meta[LANG_KEY] = detect(args, os.environ)
-        try:
-            return super().parse_args(ctx, args)
-        except _click.exceptions.UsageError as exc:
-            raise localized(exc, lang_of(ctx)) from None
 
-    def invoke(self, ctx: _click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except _click.exceptions.UsageError as exc:
-            raise localized(exc, lang_of(ctx)) from None
-
-    def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
-        write_help(self, ctx, formatter)
+class LocalizedGroup(_Localized, TyperGroup):
+    """The `carework` group: its help, an unknown command and everything its commands raise."""
