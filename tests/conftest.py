@@ -85,6 +85,12 @@ def _not_in_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _output_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CAREWORK_LANG chooses the default language of the output; tests expect the default, Chinese."""
+    monkeypatch.delenv("CAREWORK_LANG", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _cache_in_a_temporary_folder(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """`carework check` caches per-record results by default; tests keep that cache out of the user's cache folder."""
     monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "carework-cache"))

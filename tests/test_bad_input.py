@@ -354,7 +354,7 @@ def test_a_real_process_over_the_corpus_prints_no_traceback(tmp_path: Path) -> N
 
 
 def test_the_readme_documents_the_limits_carework_enforces() -> None:
-    readme = (CORPUS.parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (CORPUS.parent.parent / "README.en.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Limits"):]
     assert f"{DEFAULT_LIMITS.max_bytes:,} bytes" in section
     assert f"{DEFAULT_LIMITS.max_depth} levels" in section

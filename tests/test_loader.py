@@ -84,6 +84,17 @@ def test_binary_files_are_refused() -> None:
     assert caught.value.problem.code == "binary-file"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_is_refused_with_how_to_save_it_as_utf8(encoding: str) -> None:
+    """What PowerShell 5's `carework template > x.yaml` writes (with a byte-order mark), and the same without one."""
+    text = "code: TN-XX-001  # 学校代码\nname: 云溪市实验小学\ndistrict: 天宁区\nkind: primary\n"
+    with pytest.raises(YamlError) as caught:
+        decode(text.encode(encoding), "x.yaml")
+    problem = caught.value.problem
+    assert problem.code == "not-utf8" and "UTF-16" in problem.message_zh and "另存为" in problem.fix_zh
+    assert "carework new" in problem.fix_zh
+
+
 def test_empty_document_is_none() -> None:
     assert parse("", "f.yaml").value is None
     assert parse("# only a comment\n", "f.yaml").value is None

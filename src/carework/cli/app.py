@@ -7,18 +7,24 @@ checking stage (and Jinja) only inside their work, so `carework --help` starts f
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Annotated
 
 import typer
 
 from carework import __version__
-from carework.cli import check, diff, files, report, rules, trend
+from carework.cli import check, diff, files, report, rules, start, trend
 from carework.cli.boundary import crashed
+from carework.cli.helptext import bi
+from carework.cli.language import LocalizedCommand, LocalizedGroup, detect
 
 app = typer.Typer(
     name="carework",
-    help="检查学校关工委工作记录是否达到年度工作要点的要求。Check school committee records against the work points.",
-    add_completion=False,
+    cls=LocalizedGroup,
+    # Tab completion for bash, zsh, fish and PowerShell: `carework --install-completion` (docs/windows.md).
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -33,14 +39,19 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on an internal error.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help=bi("显示版本号。", "Show the version."))] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=bi(
+        "carework 内部出错时显示详细的出错位置（traceback），便于报告问题。", "Show a traceback on an internal error."))] = False,
 ) -> None:
-    """carework：教育关工委工作要点达标检查。"""
+    """carework：检查学校关工委工作记录是否达到教育局年度工作要点的要求。
+
+    帮助和提示的语言：--lang，其次环境变量 CAREWORK_LANG，再次系统的语言环境；默认中文。
+    """
 
 
-for command in (check.check, report.report, trend.trend, diff.diff, rules.rules, rules.explain, files.template, files.schema):
-    app.command()(command)
+for command in (start.init, start.new, check.check, report.report, trend.trend, diff.diff, rules.rules, rules.explain,
+                files.template, files.schema):
+    app.command(cls=LocalizedCommand)(command)
 
 
 def main() -> None:
@@ -48,4 +59,4 @@ def main() -> None:
     try:
         app()
     except Exception as exc:  # the last line of defence: no traceback reaches a user
-        raise SystemExit(int(crashed(exc, "zh", debug=False))) from None
+        raise SystemExit(int(crashed(exc, detect(sys.argv[1:], os.environ), debug=False))) from None

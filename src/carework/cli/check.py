@@ -12,6 +12,7 @@ import typer
 
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import emit, use_color, width, write_file
+from carework.cli.helptext import bi
 from carework.cli.inputs import checked, progress_wanted
 from carework.cli.options import (
     AsOfOpt,
@@ -57,25 +58,39 @@ def check(
     as_of: AsOfOpt = None,
     lang: LangOpt = "zh",
     fmt: Annotated[FormatChoice, typer.Option(
-        "--format", help="Output format. auto: github annotations under GitHub Actions, else text (colour on a terminal; "
-                         f"NO_COLOR turns it off); with --output, chosen by the file's suffix ({SUFFIXES}).")] = "auto",
+        "--format", help=bi(
+        "输出格式。auto：在 GitHub Actions 中为 github 批注，其他情况为 text（终端上带颜色，设置 NO_COLOR 则不带）；"
+        f"与 --output 同用时按文件后缀选择（{SUFFIXES}）。",
+        "Output format. auto: github annotations under GitHub Actions, else text (colour on a terminal; "
+        f"NO_COLOR turns it off); with --output, chosen by the file's suffix ({SUFFIXES})."))] = "auto",
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the format to this file (atomically); the terminal still gets the text.")] = None,
+        "--output", "-o", help=bi(
+        "把结果按格式写入这个文件，终端上仍显示文字结果。", "Write the format to this file (atomically); the terminal still gets the text."))] = None,
     baseline: Annotated[Path | None, typer.Option(
-        "--baseline", help="An earlier --format json result: list (and --fail-on) only new gaps, and the resolved ones; "
-                         "counts still include every gap.")] = None,
+        "--baseline", help=bi(
+        "以前一次 --format json 的结果为基线：只列出（和按 --fail-on 判定）新出现的未达标项及已解决的项；统计数仍包括全部。",
+        "An earlier --format json result: list (and --fail-on) only new gaps, and the resolved ones; "
+        "counts still include every gap."))] = None,
     changed_since: Annotated[str | None, typer.Option(
-        "--changed-since", metavar="REV", help="Report only records git says changed since REV (targets still use all).")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a gap of this severity or worse is found.")] = "none",
-    school: Annotated[list[str] | None, typer.Option("--school", help="Only this school code (repeatable).")] = None,
-    district: Annotated[list[str] | None, typer.Option("--district", help="Only this district (repeatable).")] = None,
-    section: Annotated[list[int] | None, typer.Option("--section", help="Only this section number (repeatable).")] = None,
-    rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule id (repeatable).")] = None,
+        "--changed-since", metavar="REV", help=bi(
+        "只报告自 git 版本 REV 以来改动过的记录（总体目标仍按全部记录计算）。",
+        "Report only records git says changed since REV (targets still use all)."))] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help=bi(
+        "有这一程度或更严重的未达标项时以退出码 1 结束：advice（建议）、warning（应当）、error（必须）。",
+        "Exit 1 when a gap of this severity or worse is found."))] = "none",
+    school: Annotated[list[str] | None, typer.Option("--school", help=bi(
+        "只看这所学校（学校代码，可重复）。", "Only this school code (repeatable)."))] = None,
+    district: Annotated[list[str] | None, typer.Option("--district", help=bi(
+        "只看这个区（可重复）。", "Only this district (repeatable)."))] = None,
+    section: Annotated[list[int] | None, typer.Option("--section", help=bi(
+        "只看工作要点的这一部分（编号 1–5，可重复）。", "Only this section number (repeatable)."))] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", help=bi(
+        "只看这条规则（例如 S2-06，可重复）。", "Only this rule id (repeatable)."))] = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """检查学校记录。Check school records against the plan and print the gaps and a summary.
+    """检查学校记录：对照工作要点，列出每所学校未达标的项目，并给出汇总。
 
-    With PATHS, only those records are reported on; aggregate targets are still computed over the whole data set.
+    给出路径时只报告这些记录；全市和各区的总体目标仍按全部记录计算。
     """
     run = run_options(paths, plan, waivers, as_of, lang, school, district, section, rule, changed_since, no_cache, roster)
     finish(ctx, lang, run_check, CheckOptions(run, fmt, fail_on, output, baseline))

@@ -11,23 +11,57 @@ import typer
 
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import emit, say, write_file
+from carework.cli.helptext import bi
 from carework.cli.inputs import load_plan
 from carework.cli.options import LangOpt, PlanOpt
+from carework.cli.start import (
+    DistrictOpt,
+    Identity,
+    KindOpt,
+    NameOpt,
+    OutputOpt,
+    OwnershipOpt,
+    checked_identity,
+    record_text,
+    schema_link,
+    write_record,
+)
 from carework.core.problems import Lang
 
 
-def template(ctx: typer.Context) -> None:
-    """打印学校记录模板（带中文注释），复制后填写。Print the commented school-record template to fill in.
+@dataclass(frozen=True)
+class TemplateOptions:
+    identity: Identity
+    output: Path | None
+    lang: Lang
 
-    carework template > data/schools/学校代码.yaml
+
+def template(
+    ctx: typer.Context,
+    code: Annotated[str | None, typer.Option("--code", help=bi("学校代码，例如 TN-XX-009。", "The school's code."))] = None,
+    name: NameOpt = None,
+    district: DistrictOpt = None,
+    kind: KindOpt = None,
+    ownership: OwnershipOpt = None,
+    output: OutputOpt = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """打印学校记录模板（带中文注释），或用 --output 写成预填好的记录文件。
+
+    carework template --code TN-XX-009 --name 云溪市示例小学 --district 天宁区 --kind 小学 --output data/schools/TN-XX-009.yaml
     """
-    finish(ctx, "zh", print_template, None)
+    finish(ctx, lang, print_template, TemplateOptions(Identity(code, name, district, kind, ownership), output, lang))
 
 
-def print_template(_: None) -> ExitCode:
-    from carework.core.resources import templates_dir
-
-    emit((templates_dir() / "record-template.yaml").read_text(encoding="utf-8"))
+def print_template(options: TemplateOptions) -> ExitCode:
+    """With --output, the record written as `carework new` writes it; else printed, its schema link right for a copy
+    in data/schools/."""
+    identity = checked_identity(options.identity, options.lang, required=False)
+    if options.output is not None:
+        write_record(options.output, identity, options.lang)
+        say(f"已写出 {options.output.as_posix()}", f"wrote {options.output.as_posix()}", options.lang)
+        return ExitCode.OK
+    emit(record_text(identity, schema_link(Path("data") / "schools" / "record.yaml")))
     return ExitCode.OK
 
 
@@ -40,14 +74,15 @@ class SchemaOptions:
 
 def schema(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it; - for standard output.")] =
+    output: Annotated[Path, typer.Option("--output", "-o", help=bi(
+        "写到哪里；- 表示直接显示出来。", "Where to write it; - for standard output."))] =
     Path("schema") / "school.schema.json",
     plan: PlanOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
-    """写出学校记录的 JSON Schema，供编辑器提示和校验。Write the school record's JSON Schema for editors.
+    """写出学校记录的 JSON Schema，供编辑器（如 VS Code）提示和校验。
 
-    yaml-language-server reads it from a record's first line: # yaml-language-server: $schema=PATH
+    编辑器从记录的第一行读取它：# yaml-language-server: $schema=路径
     """
     finish(ctx, lang, write_schema, SchemaOptions(output, plan, lang))
 

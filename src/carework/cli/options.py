@@ -9,18 +9,29 @@ from typing import Annotated
 
 import typer
 
+from carework.cli.helptext import bi
 from carework.core.problems import Lang
 
-PathsArg = Annotated[list[Path] | None, typer.Argument(help="School record files or folders (default: data/schools).",
+PathsArg = Annotated[list[Path] | None, typer.Argument(help=bi("学校记录文件或文件夹（默认 data/schools）。",
+                                                         "School record files or folders (default: data/schools)."),
                                                          show_default=False)]
-PlanOpt = Annotated[Path | None, typer.Option("--plan", help="Plan file (default: data/plans/2024.yaml, else the shipped plan).")]
-WaiversOpt = Annotated[Path | None, typer.Option("--waivers", help="Waiver file (default: data/waivers.yaml if present).")]
+PlanOpt = Annotated[Path | None, typer.Option("--plan", help=bi(
+    "工作要点（计划）文件（默认 data/plans/ 中适用于检查日期的一份，没有则用随程序提供的 2024 年计划）。",
+    "Plan file (default: the one of data/plans/ for the as-of date, else the shipped plan)."))]
+WaiversOpt = Annotated[Path | None, typer.Option("--waivers", help=bi(
+    "豁免文件（默认 data/waivers.yaml，存在时）。", "Waiver file (default: data/waivers.yaml if present)."))]
 RosterOpt = Annotated[Path | None, typer.Option(
-    "--roster", help="The bureau's roster of schools, CSV (default: data/roster.csv if present; README: The roster).")]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", envvar="CAREWORK_AS_OF", help="Judge as of this date, YYYY-MM-DD (default: CAREWORK_AS_OF, else today).")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of messages: zh (default) or en.")]
+    "--roster", help=bi(
+    "教育局的学校名册，CSV 文件（默认 data/roster.csv，存在时；见 README“学校名册”）。",
+    "The bureau's roster of schools, CSV (default: data/roster.csv if present; README: The roster)."))]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", envvar="CAREWORK_AS_OF", help=bi(
+    "按这一天检查，格式 YYYY-MM-DD，例如 2024-12-31（默认：环境变量 CAREWORK_AS_OF，否则今天）。",
+    "Judge as of this date, YYYY-MM-DD (default: CAREWORK_AS_OF, else today)."))]
+LangOpt = Annotated[Lang, typer.Option("--lang", envvar="CAREWORK_LANG", help=bi(
+    "输出和帮助的语言：zh（中文，默认）或 en（英文）。", "Language of output and help: zh (Chinese, default) or en (English)."))]
 NoCacheOpt = Annotated[bool, typer.Option(
-    "--no-cache", help="Check every record afresh; neither read nor write the cache (README: Performance).")]
+    "--no-cache", help=bi(
+    "每份记录都重新检查，不读也不写缓存。", "Check every record afresh; neither read nor write the cache (README: Performance)."))]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import typer
 
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import cannot_write, say
+from carework.cli.helptext import bi
 from carework.cli.inputs import checked, progress_wanted
 from carework.cli.options import (
     AsOfOpt,
@@ -48,21 +49,26 @@ def report(
     roster: RosterOpt = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = "zh",
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the reports into.")] = Path("reports"),
-    school: Annotated[list[str] | None, typer.Option("--school", help="Only this school's report (repeatable).")] = None,
-    district: Annotated[list[str] | None, typer.Option("--district", help="Only this district's reports (repeatable).")] = None,
+    out: Annotated[Path, typer.Option("--out", help=bi(
+        "报告写到这个文件夹。", "Folder to write the reports into."))] = Path("reports"),
+    school: Annotated[list[str] | None, typer.Option("--school", help=bi(
+        "只写这所学校的报告（学校代码，可重复）。", "Only this school's report (repeatable)."))] = None,
+    district: Annotated[list[str] | None, typer.Option("--district", help=bi(
+        "只写这个区的报告（可重复）。", "Only this district's reports (repeatable)."))] = None,
     templates: Annotated[Path | None, typer.Option(
-        "--templates", help="Folder of templates that replace the shipped ones of the same name.")] = None,
+        "--templates", help=bi(
+        "自定义模板所在的文件夹，其中的模板替换同名的自带模板。",
+        "Folder of templates that replace the shipped ones of the same name."))] = None,
     no_cache: NoCacheOpt = False,
     no_trend: Annotated[bool, typer.Option(
         "--no-trend", help="Leave out the year's curve on the city and district pages (it judges the records once a month).")] = False,
     since: Annotated[str | None, typer.Option(
         "--since", metavar="REV", help="Also write changes.md: what changed since this git revision (or JSON result).")] = None,
 ) -> None:
-    """写出整改清单和汇总报告。Write Markdown gap reports: one per school, one per district, the city, an index.
+    """写出整改清单和汇总报告（Markdown）：每校一份整改清单，每区一份、全市一份汇总，还有一个索引。
 
-    With --school or --district only those reports are written and nothing is removed; a full run also rewrites
-    the index and the city summary and removes reports carework wrote earlier that no longer have a school.
+    用 --school 或 --district 时只写这些报告，不删除任何文件；完整运行还会重写索引和全市汇总，并删除
+    carework 以前写过、现在已没有对应学校的报告。
     """
     run = run_options(paths, plan, waivers, as_of, lang, school, district, no_cache=no_cache, roster=roster)
     finish(ctx, lang, run_report, ReportOptions(run, out, templates, since, not no_trend))

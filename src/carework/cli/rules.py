@@ -11,6 +11,7 @@ import typer
 
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import use_color, width
+from carework.cli.helptext import bi
 from carework.cli.inputs import load_plan
 from carework.cli.options import LangOpt, PlanOpt
 from carework.core.errors import refused
@@ -29,19 +30,21 @@ def rules(
     ctx: typer.Context,
     plan: PlanOpt = None,
     lang: LangOpt = "zh",
-    fmt: Annotated[Literal["text", "json"], typer.Option("--format", help="Output format.")] = "text",
+    fmt: Annotated[Literal["text", "json"], typer.Option("--format", help=bi(
+        "输出格式：text（文字）或 json（供程序读取）。", "Output format: text or json (for tools)."))] = "text",
 ) -> None:
-    """列出计划中的全部规则。List the plan's rules."""
+    """列出工作要点（计划）中的全部规则。"""
     finish(ctx, lang, list_rules, RulesOptions(plan, lang, fmt))
 
 
 def explain(
     ctx: typer.Context,
-    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule or target id, e.g. S2-06.")],
+    rule_id: Annotated[str, typer.Argument(metavar="RULE", help=bi(
+        "规则或目标的编号，例如 S2-06。", "A rule or target id, e.g. S2-06."))],
     plan: PlanOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
-    """完整说明一条规则：原文、检查方法、整改办法。Explain one rule: source, check, remedy."""
+    """完整说明一条规则：原文、检查方法、整改办法。"""
     finish(ctx, lang, explain_rule, RulesOptions(plan, lang, rule_id=rule_id))
 
 

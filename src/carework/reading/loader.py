@@ -92,6 +92,15 @@ def source_text(source: Source) -> str:
 
 def decode(raw: bytes, display: str) -> str:
     """Decode UTF-8 (with or without BOM); say clearly what to do with anything else."""
+    if _utf16(raw[:8192]):
+        raise YamlError(
+            _problem(display, 1, 1, "not-utf8",
+                     "文件是 UTF-16 编码（Windows PowerShell 5 用“>”保存输出时就是这样），carework 只读 UTF-8",
+                     "the file is UTF-16 (what Windows PowerShell 5 writes with '>'); carework reads UTF-8 only",
+                     "用记事本打开，“另存为”时把编码选为 UTF-8；新记录用 carework new 或 carework template --output 生成，不要用“>”",
+                     "open it in Notepad and Save As with encoding UTF-8; start records with carework new or "
+                     "carework template --output rather than '>'")
+        )
     if b"\x00" in raw[:8192]:
         raise YamlError(
             _problem(display, 1, 1, "binary-file", "这是二进制文件，不是 YAML 文本", "this is a binary file, not YAML text",
@@ -114,6 +123,16 @@ def decode(raw: bytes, display: str) -> str:
                      "re-save it as UTF-8 in your editor, or run: iconv -f GB18030 -t UTF-8 old > new")
         ) from None
     return text
+
+
+def _utf16(head: bytes) -> bool:
+    """UTF-16 text: a UTF-16 byte-order mark, or many zero bytes nearly all in the odd (or the even) places, as the
+    ASCII characters (keys, spaces, line breaks) of UTF-16 text have them and a binary file does not."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    odd = head[1::2].count(0)
+    even = head[0::2].count(0)
+    return odd + even >= len(head) // 8 > 0 and max(odd, even) >= 0.9 * (odd + even)
 
 
 def parse(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Document:

@@ -120,8 +120,11 @@ def rules_markdown(plan: Plan) -> str:
 
 
 def generated(root: Path, plan: Plan) -> dict[Path, str]:
-    """Every generated document, by the path it belongs at under `root`."""
-    return {root / "docs" / "record.md": record_markdown(), root / "docs" / "rules.md": rules_markdown(plan)}
+    """Every generated document, by the path it belongs at under `root`: the Chinese opening, then the reference."""
+    from carework.rules.docs_zh import PREFACES
+
+    return {root / "docs" / "record.md": PREFACES["record.md"] + "## English\n\n" + record_markdown(),
+            root / "docs" / "rules.md": PREFACES["rules.md"] + "## English\n\n" + rules_markdown(plan)}
 
 
 def main() -> None:

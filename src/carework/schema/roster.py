@@ -94,9 +94,13 @@ def roster_of(table: Table) -> tuple[Roster | None, list[Problem]]:
             continue
         seen[school.code] = school
         schools.append(school)
-    if not schools and not problems:
-        problems.append(_problem(Location(table.file, table.header.line), "roster-empty", "名册只有表头，没有学校",
-                                 "the roster has a header but no school", "每行写一所学校", "add one school a row"))
+    if not schools and not problems:  # a roster still to fill (`carework init` writes one): as if there were none
+        return None, [Problem(Location(table.file, table.header.line), "roster-not-filled",
+                              "名册只有表头，还没有填学校：总体目标暂时只统计已报送的记录",
+                              "the roster has a header but no school yet: targets count only the records submitted",
+                              "在表头下每行写一所学校（学校代码,学校名称,区,类型,办学性质），用 Excel/WPS 另存为“CSV UTF-8”",
+                              "add one school a row under the header, and save it from Excel/WPS as CSV UTF-8",
+                              level="warning")]
     return Roster.of(table.file, schools), problems
 
 
