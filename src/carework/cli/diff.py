@@ -11,6 +11,7 @@ import typer
 
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import emit, write_file
+from carework.cli.helptext import bi
 from carework.cli.options import AsOfOpt, LangOpt, parse_date, today
 from carework.core.problems import Lang
 
@@ -31,16 +32,16 @@ class DiffOptions:
 
 def diff(
     ctx: typer.Context,
-    before: Annotated[str, typer.Argument(help="A git revision (HEAD~1, a tag, a commit) or a --format json result.")],
-    after: Annotated[str, typer.Argument(help="Another revision or JSON result (default: the working tree as it is).")] = ".",
+    before: Annotated[str, typer.Argument(help=bi("一个 git 版本（HEAD~1、标签、提交）或一份 --format json 的结果。", "A git revision (HEAD~1, a tag, a commit) or a --format json result."))],
+    after: Annotated[str, typer.Argument(help=bi("另一个版本或 JSON 结果（默认：当前的工作区）。", "Another revision or JSON result (default: the working tree as it is)."))] = ".",
     as_of: AsOfOpt = None,
     lang: LangOpt = "zh",
-    fmt: Annotated[Literal["text", "json", "markdown"], typer.Option("--format", help="Output format.")] = "text",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead.")] = None,
+    fmt: Annotated[Literal["text", "json", "markdown"], typer.Option("--format", help=bi("输出格式。", "Output format."))] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=bi("写到这个文件（整体替换，不会留下半个文件）。", "Write to this file (atomically) instead."))] = None,
 ) -> None:
-    """比较两次的达标情况。What changed between two states: new, resolved and still-open gaps, schools, targets.
+    """比较两次的达标情况：新增、已解决、仍未解决的未达标项，学校的增减，目标的变化。
 
-    Revisions are checked as of the same date (--as-of, default today), each with its own plan, roster and waivers.
+    两个版本按同一个检查日期判断（--as-of，默认今天），各用各自的工作要点、名册和豁免。
     """
     now = today()
     finish(ctx, lang, run_diff, DiffOptions(before, after, parse_date(as_of, now, lang, "--as-of") or now, now, fmt, output, lang))

@@ -53,6 +53,12 @@ METAVARS: dict[str, tuple[str, str]] = {
     "kind": ("类型", "KIND"),
     "ownership": ("办学性质", "OWNERSHIP"),
     "directory": ("文件夹", "DIR"),
+    "start": ("日期", "DATE"),
+    "end": ("日期", "DATE"),
+    "every": ("间隔", "EVERY"),
+    "since": ("版本", "REV"),
+    "before": ("甲", "A"),
+    "after": ("乙", "B"),
 }
 
 #: Each command's help in English, by command name (the Chinese is the command's docstring).
@@ -75,6 +81,12 @@ COMMANDS: dict[str, str] = {
     "init": "Start a data repository in DIR (default: the current folder).\n\n"
             "It gets carework.yaml, data/schools/, a roster to fill, an example waiver file, .gitignore, the editor "
             "schema and the CI files; files that already exist are left as they are.",
+    "trend": "Targets, gaps and rectifications as of each of several dates.\n\n"
+             "Each record is loaded once and judged as of every date; see docs/progress.md for what a trend can and "
+             "cannot tell.",
+    "diff": "What changed between two states: new, resolved and still-open gaps, schools, targets.\n\n"
+            "Revisions are checked as of the same date (--as-of, default today), each with its own plan, roster and "
+            "waivers.",
     "new": "Start a new school's record: data/schools/CODE.yaml, prefilled and commented (UTF-8).\n\n"
            "With a roster, the name, district and kind may come from it.",
 }

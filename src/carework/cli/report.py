@@ -61,9 +61,10 @@ def report(
         "Folder of templates that replace the shipped ones of the same name."))] = None,
     no_cache: NoCacheOpt = False,
     no_trend: Annotated[bool, typer.Option(
-        "--no-trend", help="Leave out the year's curve on the city and district pages (it judges the records once a month).")] = False,
+        "--no-trend", help=bi("全市和各区的页面不画全年的进度曲线（画曲线要按月各判断一次）。",
+                             "Leave out the year's curve on the city and district pages (it judges the records once a month)."))] = False,
     since: Annotated[str | None, typer.Option(
-        "--since", metavar="REV", help="Also write changes.md: what changed since this git revision (or JSON result).")] = None,
+        "--since", metavar="REV", help=bi("另外写出 changes.md：自这个 git 版本（或 JSON 结果）以来的变化。", "Also write changes.md: what changed since this git revision (or JSON result)."))] = None,
 ) -> None:
     """写出整改清单和汇总报告（Markdown）：每校一份整改清单，每区一份、全市一份汇总，还有一个索引。
 

@@ -11,6 +11,7 @@ import typer
 
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import emit, write_file
+from carework.cli.helptext import bi
 from carework.cli.options import LangOpt, PathsArg, PlanOpt, RosterOpt, WaiversOpt, parse_date, today
 from carework.core.problems import Lang
 
@@ -40,17 +41,17 @@ def trend(
     waivers: WaiversOpt = None,
     roster: RosterOpt = None,
     lang: LangOpt = "zh",
-    start: Annotated[str | None, typer.Option("--from", help="First date, YYYY-MM-DD (default: the plan's start).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help=bi("第一个日期，格式 YYYY-MM-DD（默认计划期的开始）。", "First date, YYYY-MM-DD (default: the plan's start)."))] = None,
     end: Annotated[str | None, typer.Option(
-        "--to", help="Last date, YYYY-MM-DD (default: today, or the plan's end if that is earlier).")] = None,
+        "--to", help=bi("最后一个日期，格式 YYYY-MM-DD（默认今天；计划期已结束时为计划期的最后一天）。", "Last date, YYYY-MM-DD (default: today, or the plan's end if that is earlier)."))] = None,
     every: Annotated[str, typer.Option(
-        "--every", help="month (the end of each month), week (each Sunday), or dates: 2024-03-31,2024-06-30.")] = "month",
-    fmt: Annotated[Literal["text", "json", "markdown"], typer.Option("--format", help="Output format.")] = "text",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead.")] = None,
+        "--every", help=bi("month（每月月底）、week（每个星期日），或列出日期：2024-03-31,2024-06-30。", "month (the end of each month), week (each Sunday), or dates: 2024-03-31,2024-06-30."))] = "month",
+    fmt: Annotated[Literal["text", "json", "markdown"], typer.Option("--format", help=bi("输出格式。", "Output format."))] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=bi("写到这个文件（整体替换，不会留下半个文件）。", "Write to this file (atomically) instead."))] = None,
 ) -> None:
-    """进展趋势：按多个日期推算目标、差距和整改。Targets, gaps and rectifications as of each of several dates.
+    """进展趋势：按多个日期推算目标、差距和整改。
 
-    Each record is loaded once and judged as of every date; see docs/progress.md for what a trend can and cannot tell.
+    每份记录只读一次，按每个日期分别判断；趋势能说明什么、不能说明什么，见 docs/progress.md。
     """
     now = today()
     options = TrendOptions(tuple(paths or ()), plan, waivers, roster, parse_date(start, None, lang, "--from"),
