@@ -20,7 +20,7 @@ from carework.schema.validate import Context
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FILE = ROOT / "data" / "plans" / "2024.yaml"
-BASE_RECORD = Path(__file__).resolve().parent / "rules" / "base.yaml"
+BASE_RECORD = ROOT / "data" / "plans" / "2024" / "base-record.yaml"
 SHARED = ROOT.parent / "shared"
 AS_OF = dt.date(2024, 12, 31)
 TODAY = dt.date(2026, 11, 29)
