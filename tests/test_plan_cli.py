@@ -56,3 +56,14 @@ def test_plan_test_names_a_case_for_a_rule_not_in_the_plan(tmp_path: Path) -> No
     edit(folder / "S2-4.yaml", "rule: S2-04\n", "rule: S2-4\n")
     code, out = invoke("plan", "test", str(plan), "--lang", "en")
     assert code == 2 and "the plan has no rule S2-4" in out and "did you mean S2-" in out and "✗ S2-04: no pass or fail case" in out
+
+
+# ---------------------------------------------------------------- explain shows what a rule uses
+
+def test_explain_shows_the_definitions_a_rule_uses_and_each_setting_s_basis() -> None:
+    code, out = invoke("explain", "S1-04", "--plan", str(PLAN_FILE))
+    assert code == 0 and "用到的定义：" in out
+    assert "  backbone_elders（“五老”骨干（带头人和骨干）） = where(active_elders, " in out
+    assert "  active_elders（" in out  # reached through backbone_elders
+    code, out = invoke("explain", "S3-02", "--plan", str(PLAN_FILE), "--lang", "en")
+    assert "  settings.lecturer_elder_share = 0.5 (" in out and "basis: our reading)" in out
