@@ -68,3 +68,17 @@ def all_uses(plan: Plan) -> Uses:
 def items(plan: Plan) -> list[Rule | Target]:
     """The plan's rules, then its targets."""
     return [*plan.rules, *plan.targets]
+
+
+def number_written(plan: Plan, written: object) -> float | None:
+    """The number a check key is written as — a number, or `settings.name` — or None for any other expression."""
+    if isinstance(written, (int, float)) and not isinstance(written, bool):
+        return float(written)
+    text = str(written or "").strip()
+    setting = _SETTING.fullmatch(text)
+    if setting and setting.group(1) in plan.settings:
+        return float(plan.settings[setting.group(1)].value)
+    try:
+        return float(text)
+    except ValueError:
+        return None
