@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -173,13 +173,11 @@ def diff(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier plan file.")],
     new: Annotated[Path, typer.Argument(metavar="NEW", help="The later plan file.")],
     lang: LangOpt = "zh",
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: Annotated[Literal["text", "json"], typer.Option("--format", help="Output format.")] = "text",
 ) -> None:
     """比较两份计划：新增、删除和修改的规则、参数和目标，每处放宽都给出警告。Compare two plans: added, removed and
     changed rules, settings and targets, with a warning for every weakening. Exit 0 when nothing is weaker, 1 when
     something is, 2 when a plan is invalid."""
-    if fmt not in ("text", "json"):
-        raise typer.BadParameter("text or json", param_hint="--format")
     finish(ctx, lang, run_diff, DiffOptions(old, new, lang, fmt))
 
 
