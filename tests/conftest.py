@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 import yaml
 
 from carework.checking.config import Inputs
+from carework.checking.plan_cases import merge  # noqa: F401  (tests import it from here)
 from carework.core.model import School
 from carework.reading.source import read_source
 from carework.rules.model import Plan
@@ -21,7 +21,7 @@ from carework.schema.validate import Context
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FILE = ROOT / "data" / "plans" / "2024.yaml"
-BASE_RECORD = Path(__file__).resolve().parent / "rules" / "base.yaml"
+BASE_RECORD = ROOT / "data" / "plans" / "2024" / "base-record.yaml"
 SHARED = ROOT.parent / "shared"
 AS_OF = dt.date(2024, 12, 31)
 TODAY = dt.date(2026, 11, 29)
@@ -34,16 +34,6 @@ def plan() -> Plan:
 
 def base_record() -> dict[str, Any]:
     return yaml.safe_load(BASE_RECORD.read_text(encoding="utf-8"))
-
-
-def merge(base: Any, patch: Any) -> Any:
-    """Deep-merge `patch` onto `base`: mappings merge key by key, anything else (lists included) replaces."""
-    if isinstance(base, dict) and isinstance(patch, dict):
-        out = copy.deepcopy(base)
-        for key, value in patch.items():
-            out[key] = merge(out.get(key), value) if key in out else copy.deepcopy(value)
-        return out
-    return copy.deepcopy(patch)
 
 
 def generated_city(folder: Path, count: int, seed: int, waived: int = 20) -> Inputs:

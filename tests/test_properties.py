@@ -1,6 +1,6 @@
 """Properties: whatever a record, a plan or a rule expression holds, carework answers with problems, never a crash.
 
-Records are the valid rule-case base (tests/rules/base.yaml) mutated the way hands and editors break files: keys
+Records are the valid rule-case base (data/plans/2024/base-record.yaml) mutated the way hands and editors break files: keys
 dropped, values of the wrong type, text cut off mid-way, stray unicode, input-method characters, random bytes. For
 each, loading and checking it raises nothing, and every problem names the file and a line (and column) that exist.
 Examples are bounded (a few hundred in all) so the suite stays fast on two cores.

@@ -4,7 +4,7 @@ The same N and seed always give byte-identical files, so two benchmark runs meas
 the sample city: most schools are close to compliant, some are exemplary, some badly behind, and about one in
 twenty-five has a data error a secretary would make (a date written the Chinese way, a misspelt campaign, a typo in
 a key). Records are about 5 KB: rosters of 10–40 elders and 5–30 dated activities, partly in block style like the
-sample data, partly in the one-line-per-item flow style of tests/rules/base.yaml, some with YAML 1.1 booleans
+sample data, partly in the one-line-per-item flow style of data/plans/2024/base-record.yaml, some with YAML 1.1 booleans
 (`yes`/`no`) and comments, so the parser sees what it would see in a real data repository.
 
     python tests/support/generate.py 10000 bench-data/10k

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from carework import __version__
-from carework.cli import check, diff, files, report, rules, start, trend
+from carework.cli import check, coverage, diff, files, plan, report, rules, start, trend
 from carework.cli.boundary import crashed
 from carework.cli.helptext import bi
 from carework.cli.language import LocalizedCommand, LocalizedGroup, detect
@@ -50,8 +50,10 @@ def root(
 
 
 for command in (start.init, start.new, check.check, report.report, trend.trend, diff.diff, rules.rules, rules.explain,
-                files.template, files.schema):
+                coverage.coverage, files.template, files.schema):
     app.command(cls=LocalizedCommand)(command)
+
+app.add_typer(plan.app, name="plan")
 
 
 def main() -> None:

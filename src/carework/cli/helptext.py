@@ -81,6 +81,9 @@ COMMANDS: dict[str, str] = {
     "init": "Start a data repository in DIR (default: the current folder).\n\n"
             "It gets carework.yaml, data/schools/, a roster to fill, an example waiver file, .gitignore, the editor "
             "schema and the CI files; files that already exist are left as they are.",
+    "coverage": "Trace every clause of the source to its rules, target, bureau duty or context; exit 1 when a clause "
+                "or a quote is unaccounted for (docs/plans.md).",
+    "plan": "For plan authors: test, lint, start and compare plans (docs/plans.md).",
     "trend": "Targets, gaps and rectifications as of each of several dates.\n\n"
              "Each record is loaded once and judged as of every date; see docs/progress.md for what a trend can and "
              "cannot tell.",

@@ -112,12 +112,17 @@ def progress_wanted(fmt: str) -> bool:
 
 def load_plan(plan: Path | None) -> Plan:
     """The plan a run would use (--plan, carework.yaml, or the default), loaded and compiled."""
+    return located_plan(plan)[1]
+
+
+def located_plan(plan: Path | None) -> tuple[Path, Plan]:
+    """The path of the plan a run would use, and the plan loaded and compiled (its companion folder is beside it)."""
     from carework.checking.config import resolve
     from carework.core.paths import display_path
     from carework.rules.plan import load_plan as load
 
     inputs = resolve([], plan, None, Path.cwd())
-    return load(inputs.plan, display_path(inputs.plan))
+    return inputs.plan, load(inputs.plan, display_path(inputs.plan))
 
 
 def _libyaml_notice(lang: Lang) -> None:

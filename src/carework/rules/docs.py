@@ -13,6 +13,7 @@ from pathlib import Path
 from carework.core.model import SEVERITY_LABELS
 from carework.rules.checks import COMMON_PLACEHOLDERS, KINDS
 from carework.rules.model import Plan
+from carework.rules.uses import BASIS_LABELS, BUILT_IN_SETTINGS, Uses, items, uses
 from carework.schema.fieldtypes import Choice, Date, Field, FieldType, Integer, ListOf, Number, Record, Text, type_name
 from carework.schema.school import SCHOOL
 
@@ -93,7 +94,8 @@ def rules_markdown(plan: Plan) -> str:
         "",
         "Every requirement of the text, with the Chinese sentence it implements. `bureau` rows are duties of the",
         "education bureau that no school record can show: they are listed so the trace from text to rules is",
-        "complete, and never checked per school. `carework explain ID` shows one rule whole.",
+        "complete, and never checked per school. `carework explain ID` shows one rule whole, with the definitions and",
+        "settings it uses. `carework coverage` traces every clause of the source to these rules (docs/plans.md).",
         "",
         "## Check kinds",
         "",
@@ -104,19 +106,41 @@ def rules_markdown(plan: Plan) -> str:
     ]
     for section in plan.sections:
         lines += [f"## {section.number}. {section.title.zh}", "", f"*{section.title.en}*", "",
-                  "| id | severity | requirement | source | reading |", "| --- | --- | --- | --- | --- |"]
+                  "| id | severity | requirement | source | reading | uses |", "| --- | --- | --- | --- | --- | --- |"]
         for rule in (r for r in plan.rules if r.section == section.number):
             severity = f"{rule.severity} ({SEVERITY_LABELS[rule.severity][0]})" if rule.scope == "school" else "bureau"
             reading = rule.reading.zh if rule.reading else ""
             lines.append(f"| {rule.id} | {severity} | {_cell(rule.title.zh)}<br>{_cell(rule.title.en)} | "
-                         f"“{_cell(rule.source)}” | {_cell(reading)} |")
+                         f"“{_cell(rule.source)}” | {_cell(reading)} | {_uses_cell(plan, uses(plan, rule))} |")
         for target in (t for t in plan.targets if t.section == section.number):
             lines.append(f"| {target.id} | aggregate target {target.target:.0%} | {_cell(target.title.zh)}<br>"
-                         f"{_cell(target.title.en)} | “{_cell(target.source)}” | |")
+                         f"{_cell(target.title.en)} | “{_cell(target.source)}” | | {_uses_cell(plan, uses(plan, target))} |")
         lines.append("")
-    settings = ["## Settings", "", "| name | value | meaning | basis |", "| --- | --- | --- | --- |"]
-    settings += [f"| `{s.name}` | {s.value:g} | {_cell(s.title.zh)} | {s.basis} |" for s in plan.settings.values()]
-    return "\n".join(lines + settings) + "\n"
+    users = _users(plan)
+    definitions = ["## Definitions", "", "Names the rules share, each computed once per school; a definition may use "
+                   "the ones above it.", "", "| name | meaning | expression | used by |", "| --- | --- | --- | --- |"]
+    definitions += [f"| `{d.name}` | {_cell(d.title.zh) if d.title else ''} | `{_cell(d.expr)}` | "
+                    f"{', '.join(users.get(d.name, [])) or '—'} |" for d in plan.definition_texts]
+    settings = ["", "## Settings", "", "| name | value | meaning | basis | used by |", "| --- | --- | --- | --- | --- |"]
+    settings += [f"| `{s.name}` | {s.value:g} | {_cell(s.title.zh)} | {s.basis} ({BASIS_LABELS[s.basis][0]}) | "
+                 f"{', '.join(users.get(s.name, [])) or BUILT_IN_SETTINGS.get(s.name, '—')} |" for s in plan.settings.values()]
+    return "\n".join(lines + definitions + settings) + "\n"
+
+
+def _uses_cell(plan: Plan, used: Uses) -> str:
+    parts = [f"`{name}`" for name in used.definitions]
+    parts += [f"`settings.{name}` = {plan.settings[name].value:g}" for name in used.settings]
+    return "<br>".join(parts)
+
+
+def _users(plan: Plan) -> dict[str, list[str]]:
+    """For each definition and setting name, the rules and targets that use it."""
+    out: dict[str, list[str]] = {}
+    for item in items(plan):
+        used = uses(plan, item)
+        for name in (*used.definitions, *used.settings):
+            out.setdefault(name, []).append(item.id)
+    return out
 
 
 def generated(root: Path, plan: Plan) -> dict[Path, str]:

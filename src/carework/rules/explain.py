@@ -14,6 +14,7 @@ from carework.core.i18n import t
 from carework.core.model import SEVERITY_LABELS
 from carework.core.problems import Lang
 from carework.rules.model import Applicability, Plan, Rule, Target
+from carework.rules.uses import BASIS_LABELS, Uses, uses
 from carework.schema.school import OWNERSHIP, SCHOOL_KINDS
 
 
@@ -89,14 +90,30 @@ def _explain_rule(plan: Plan, rule: Rule, lang: Lang) -> str:
     lines.append(f"{t('check', lang)}{sep}")
     for key, value in rule.check_text.items():
         lines.append(f"  {key}: {value}")
-    used = sorted({name for value in rule.check_text.values() for name in plan.settings if f"settings.{name}" in str(value)})
-    for name in used:
-        setting = plan.settings[name]
-        lines.append(f"  settings.{name} = {setting.value:g}（{setting.title.get(lang)}）" if zh else
-                     f"  settings.{name} = {setting.value:g} ({setting.title.get(lang)})")
+    lines += uses_lines(plan, uses(plan, rule), lang)
     lines.append(f"{t('message_when_failing', lang)}{sep}{rule.message.get(lang)}")
     lines.append(f"{t('remedy', lang)}{sep}{rule.remedy.get(lang)}")
     return "\n".join(lines) + "\n"
+
+
+def uses_lines(plan: Plan, used: Uses, lang: Lang) -> list[str]:
+    """The definitions and settings a rule uses, each with what it means: a definition's expression, a setting's value
+    and basis."""
+    zh = lang == "zh"
+    lines = []
+    if used.definitions:
+        lines.append("用到的定义：" if zh else "Definitions used:")
+        for d in (d for d in plan.definition_texts if d.name in used.definitions):
+            title = f"（{d.title.get(lang)}）" if d.title and zh else (f" ({d.title.get(lang)})" if d.title else "")
+            lines.append(f"  {d.name}{title} = {d.expr}")
+    if used.settings:
+        lines.append("用到的参数：" if zh else "Settings used:")
+        for name in used.settings:
+            s = plan.settings[name]
+            basis = BASIS_LABELS[s.basis][0 if zh else 1]
+            lines.append(f"  settings.{name} = {s.value:g}（{s.title.get(lang)}；依据：{basis}）" if zh else
+                         f"  settings.{name} = {s.value:g} ({s.title.get(lang)}; basis: {basis})")
+    return lines
 
 
 def _explain_target(plan: Plan, target: Target, lang: Lang) -> str:
@@ -108,6 +125,7 @@ def _explain_target(plan: Plan, target: Target, lang: Lang) -> str:
              f"{t('source', lang)}{sep}“{target.source}”",
              f"{t('applies_to', lang)}{sep}{_applies_text(target.population, lang)}",
              f"{t('check', lang)}{sep}{target.counts_text}",
+             *uses_lines(plan, uses(plan, target), lang),
              f"{t('target', lang)}{sep}{target.target:.0%}（{bands}）" if zh else f"{t('target', lang)}: {target.target:.0%} ({bands})",
              ("截止" if zh else "Due") + f"{sep}{target.due}"]
     return "\n".join(lines) + "\n"

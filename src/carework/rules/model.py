@@ -29,6 +29,19 @@ class Setting:
     value: float | int
     title: Bilingual
     basis: Literal["text", "practice", "reading"]
+    #: The line of the plan file where the setting is written (0 when not from a file).
+    line: int = 0
+
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A shared definition as written: a name later expressions use for a value computed once per school."""
+
+    name: str
+    expr: str
+    title: Bilingual | None
+    line: int = 0
 
 
 
@@ -111,6 +124,10 @@ class Plan:
     digest: str
     #: The line of the plan file where the period is written.
     period_line: int = 1
+    #: The definitions as written, in plan order (`definitions` holds them compiled).
+    definition_texts: tuple[Definition, ...] = ()
+    #: The line of the plan file where each vocabulary is written.
+    vocabulary_lines: dict[str, int] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Rule | None:
         for rule in self.rules:

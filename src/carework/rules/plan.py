@@ -21,7 +21,7 @@ from carework.reading.loader import Document
 from carework.rules.checks import COMMON_PLACEHOLDERS, KINDS, Kind, check_keys, compile_check
 from carework.rules.expr import DATE, Env, ExprError, Typed, _lookup, compile_expr, record_env
 from carework.rules.expr_location import expression_location
-from carework.rules.model import Applicability, Band, Plan, Rule, Section, Setting, Target
+from carework.rules.model import Applicability, Band, Definition, Plan, Rule, Section, Setting, Target
 from carework.schema.fieldtypes import Choice, Date, Expression, Field, Integer, ListOf, Number, Option, Record, Text
 from carework.schema.school import OWNERSHIP, SCHOOL, SCHOOL_KINDS
 from carework.schema.validate import InvalidFile, load_valid
@@ -164,8 +164,9 @@ class _Builder:
     def build(self) -> Plan:
         head = self.data["plan"]
         settings = {
-            s["name"]: Setting(s["name"], s["value"], Bilingual(s["title"]["zh"], s["title"]["en"] or ""), s["basis"])
-            for s in self.data["settings"]
+            s["name"]: Setting(s["name"], s["value"], Bilingual(s["title"]["zh"], s["title"]["en"] or ""), s["basis"],
+                               self.doc.locate(("settings", i)).line)
+            for i, s in enumerate(self.data["settings"])
         }
         vocabularies = {v["name"]: tuple(v["values"]) for v in self.data["vocabularies"]}
         settings_type = Record(tuple(Field(name, Number(), s.title.zh, s.title.en) for name, s in settings.items()))
@@ -190,6 +191,11 @@ class _Builder:
             period=(head["period"]["start"], head["period"]["end"]), sections=sections, settings=settings,
             vocabularies=vocabularies, definitions=definitions, rules=rules, targets=targets,
             file=self.doc.file, digest=self.digest, period_line=self.doc.locate(("plan", "period")).line,
+            definition_texts=tuple(
+                Definition(d["name"], d["expr"], _text(d["title"]) if d["title"]["zh"] else None,
+                           self.doc.locate(("definitions", i)).line)
+                for i, d in enumerate(self.data["definitions"])),
+            vocabulary_lines={v["name"]: self.doc.locate(("vocabularies", i)).line for i, v in enumerate(self.data["vocabularies"])},
         )
 
     def compile(self, source: str, env: Env, path: tuple[str | int, ...], what: str) -> Typed | None:
