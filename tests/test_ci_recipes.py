@@ -283,8 +283,8 @@ def test_a_pull_request_changing_only_the_plan_checks_every_record(data_repo: Pa
     outcome = run_workflow("github", "pull_request", "plan-only", data_repo, tmp_path, pinned)
     check = step(outcome, "Check what the pull request changed")
     assert "data/plans/2024.yaml 自 origin/main 以来有改动，影响所有记录：检查全部记录" in check.stderr
-    assert "参数 party_hearings_per_year：2 → 3" in check.stderr
-    assert "规则 S5-03 的程度降低：应当 → 建议（放宽）" in check.stderr
+    assert "↑ 从严 ~ 参数 party_hearings_per_year value: 2 → 3" in check.stderr
+    assert "⚠ 放宽 ~ 规则 S5-03 severity: warning → advice" in check.stderr
     assert "::warning title=计划被放宽::" in check.stderr  # on the pull request, too
     assert check.returncode == 1  # schools with two hearings now miss S2-06: new must-level gaps across the city
     assert len([line for line in check.stdout.splitlines() if line.startswith("::error ")]) == 10  # GitHub's cap

@@ -16,7 +16,7 @@ from carework.core.errors import CareworkError, refused
 from carework.core.paths import display_path
 from carework.reading.discover import RECORD_SUFFIXES, discover
 from carework.rules.model import Plan
-from carework.rules.plan_compare import PlanChange
+from carework.rules.plan_diff import PlanDiff
 
 
 @dataclass(frozen=True)
@@ -140,13 +140,13 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def plan_changes(changes: Changes, plan_path: Path, plan: Plan) -> list[PlanChange] | None:
+def plan_changes(changes: Changes, plan_path: Path, plan: Plan) -> PlanDiff | None:
     """How `plan` differs from the plan file as the comparison's base commit had it; None when that commit has no
     such file or its plan cannot be loaded (then there is nothing to compare with)."""
     import tempfile
 
     from carework.rules.plan import load_plan
-    from carework.rules.plan_compare import compare_plans
+    from carework.rules.plan_diff import compare
 
     if not _inside(plan_path, changes.top):  # the shipped plan: it changes with carework, not with the repository
         return None
@@ -160,4 +160,4 @@ def plan_changes(changes: Changes, plan_path: Path, plan: Plan) -> list[PlanChan
             old = load_plan(old_file, f"{changes.base[:12]}:{display_path(plan_path)}")
         except CareworkError:
             return None
-    return compare_plans(old, plan)
+    return compare(old, plan)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from carework.checking.run import CheckRun
     from carework.formats.base import Format
     from carework.rules.model import Plan
-    from carework.rules.plan_compare import PlanChange
+    from carework.rules.plan_diff import PlanDiff
 
 
 def checked(o: RunOptions, progress: bool, formats: tuple[Format, ...] = ()) -> CheckRun:
@@ -84,21 +84,24 @@ def _shared_inputs(inputs: Inputs, cwd: Path) -> dict[str, Path | None]:
             "roster": inputs.roster or data / "roster.csv", "config": cwd / CONFIG_FILE}
 
 
-def _say_plan_changes(changes: list[PlanChange] | None, rev: str, lang: Lang) -> None:
-    """The plan's changes since `rev` on standard error, those that make it easier to pass marked; under GitHub
-    Actions those are also a warning annotation, so a reviewer sees a weakened plan on the pull request."""
+def _say_plan_changes(diff: PlanDiff | None, rev: str, lang: Lang) -> None:
+    """The plan's changes since `rev` on standard error (as `carework plan diff` shows them, those that make it easier
+    to pass marked 放宽); under GitHub Actions a weakening is also a warning annotation, so a reviewer sees a weakened
+    plan on the pull request."""
+    from carework.rules.plan_diff_output import change_line
+
+    changes = [c for c in diff.changes if c.direction != "neutral"] if diff else []
     if not changes:
         return
     say(f"计划自 {rev} 以来的改动：", f"the plan's changes since {rev}:", lang, err=True)
     for change in changes:
-        mark = ("（放宽）", " (weaker)") if change.weakens else ("", "")
-        say(f"  {change.zh}{mark[0]}", f"  {change.en}{mark[1]}", lang, err=True)
-    weaker = [c for c in changes if c.weakens]
-    if weaker and os.environ.get("GITHUB_ACTIONS") == "true":
+        typer.echo("  " + change_line(change, lang), err=True)
+    assert diff is not None
+    if diff.weakenings and os.environ.get("GITHUB_ACTIONS") == "true":
         from carework.formats.github import escape_data, escape_property
 
         title = "计划被放宽" if lang == "zh" else "the plan was weakened"
-        body = "\n".join(c.message(lang) for c in weaker)
+        body = "\n".join(change_line(c, lang) for c in diff.weakenings)
         typer.echo(f"::warning title={escape_property(title)}::{escape_data(body)}", err=True)
 
 

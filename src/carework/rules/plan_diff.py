@@ -153,7 +153,10 @@ def _rule_changes(old: Plan, new: Plan, a: Rule, b: Rule) -> Iterator[Change]:
 
 
 def _check_direction(old: Plan, new: Plan, a: Rule, b: Rule) -> Direction:
-    """Only a changed number as the minimum of an otherwise equal `at_least` check has a direction of its own."""
+    """A check that can no longer fail is weaker; otherwise only a changed number as the minimum of an otherwise equal
+    `at_least` check has a direction of its own."""
+    if cannot_fail(b) and not cannot_fail(a):
+        return "weaker"
     rest_a = {k: v for k, v in a.check_text.items() if k != "min"}
     rest_b = {k: v for k, v in b.check_text.items() if k != "min"}
     if a.check_text.get("kind") == b.check_text.get("kind") == "at_least" and rest_a == rest_b:
@@ -219,3 +222,26 @@ def _target_changes(a: Target, b: Target) -> Iterator[Change]:
     for aspect, x, y in (("source", a.source, b.source), ("title", a.title.zh, b.title.zh)):
         if x != y:
             yield Change("target", b.id, aspect, x, y, "neutral")
+
+
+#: Expressions that hold whatever the record says.
+_ALWAYS_TRUE = frozenset({"true", "True"})
+
+
+def cannot_fail(rule: Rule) -> bool:
+    """A school rule whose check holds whatever a record says: no check at all, a condition written as `true`, a
+    list whose every item must be `true`, or a count or amount (never negative) that must be at least 0 or less."""
+    if rule.scope != "school":
+        return False
+    text = rule.check_text
+    if rule.check is None or not text:
+        return True
+    kind = text.get("kind")
+    if kind == "true":
+        return str(text.get("expr", "")).strip() in _ALWAYS_TRUE
+    if kind == "each":
+        return str(text.get("require", "")).strip() in _ALWAYS_TRUE
+    if kind == "at_least":
+        minimum = text.get("min")
+        return isinstance(minimum, (int, float)) and not isinstance(minimum, bool) and minimum <= 0
+    return False

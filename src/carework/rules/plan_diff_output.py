@@ -63,6 +63,11 @@ def diff_text(diff: PlanDiff, entries: tuple[CrosswalkEntry, ...], lang: Lang) -
     return "\n".join(lines) + "\n"
 
 
+def change_line(c: Change, lang: Lang) -> str:
+    """One change as a line of text: its direction, subject and what became what."""
+    return _line(c, 0 if lang == "zh" else 1)
+
+
 def _line(c: Change, i: int) -> str:
     mark = DIRECTIONS[c.direction][i]
     what = f"{SUBJECTS[c.subject][i]} {c.id}"
