@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from carework import __version__
-from carework.cli import check, files, report, rules
+from carework.cli import check, files, report, rules, spreadsheets
 from carework.cli.boundary import crashed
 
 app = typer.Typer(
@@ -41,6 +41,7 @@ def root(
 
 for command in (check.check, report.report, rules.rules, rules.explain, files.template, files.schema):
     app.command()(command)
+app.command("export")(spreadsheets.export), app.command("form")(spreadsheets.form), app.command("import")(spreadsheets.import_)
 
 
 def main() -> None:

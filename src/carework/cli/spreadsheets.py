@@ -1,0 +1,249 @@
+"""`carework export`, `carework form` and `carework import`: the results as a workbook, a school's record as a form
+to fill in, and filled forms back as records (docs/spreadsheets.md)."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from carework.cli.boundary import ExitCode, finish
+from carework.cli.console import cannot_write, emit, say
+from carework.cli.inputs import checked, load_plan
+from carework.cli.options import (
+    AsOfOpt,
+    LangOpt,
+    NoCacheOpt,
+    PathsArg,
+    PlanOpt,
+    RosterOpt,
+    RunOptions,
+    WaiversOpt,
+    run_options,
+)
+from carework.core.errors import CareworkError, Failure, refused
+from carework.core.problems import Lang, Problem
+
+if TYPE_CHECKING:
+    from carework.schema.form_read import FormDocument
+
+ExportFormat = Literal["xlsx", "csv"]
+TableChoice = Literal["summary", "districts", "schools", "gaps", "problems"]
+RedactOpt = Annotated[bool, typer.Option("--redact", help="Mask people's names (王建国 → 王**) in what is written.")]
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    run: RunOptions
+    fmt: str
+    output: Path
+    table: str
+    redact: bool
+
+
+def export(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write (.xlsx or .csv).")],
+    paths: PathsArg = None,
+    plan: PlanOpt = None,
+    waivers: WaiversOpt = None,
+    roster: RosterOpt = None,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = "zh",
+    fmt: Annotated[ExportFormat | None, typer.Option(
+        "--format", help="xlsx (every table, a sheet each) or csv (one table, UTF-8 with BOM); default: the file's suffix.")] = None,
+    table: Annotated[TableChoice, typer.Option("--table", help="The table a CSV holds.")] = "gaps",
+    redact: RedactOpt = False,
+    school: Annotated[list[str] | None, typer.Option("--school", help="Only this school code (repeatable).")] = None,
+    district: Annotated[list[str] | None, typer.Option("--district", help="Only this district (repeatable).")] = None,
+    section: Annotated[list[int] | None, typer.Option("--section", help="Only this section number (repeatable).")] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule id (repeatable).")] = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """导出检查结果工作簿（汇总、各区、学校、整改清单、数据问题）。Export the results as an xlsx workbook or a CSV table.
+
+    Selects records as `carework check` does; the workbook's gap list can be filtered by district and severity.
+    """
+    run = run_options(paths, plan, waivers, as_of, lang, school, district, section, rule, None, no_cache, roster)
+    chosen = fmt or ("csv" if output.suffix.lower() == ".csv" else "xlsx")
+    finish(ctx, lang, run_export, ExportOptions(run, chosen, output, table, redact))
+
+
+def run_export(options: ExportOptions) -> ExitCode:
+    from carework.core.atomic import atomic_write
+    from carework.export.csv import csv_chunks
+    from carework.export.tables import tables
+    from carework.export.xlsx import workbook_bytes
+    from carework.schema.redact import Redactor
+
+    lang = options.run.lang
+    run = checked(options.run, False)
+    made = tables(run, lang, Redactor(options.redact))
+    try:
+        if options.fmt == "csv":
+            atomic_write(options.output, csv_chunks(next(t for t in made if t.key == options.table), lang))
+        else:
+            atomic_write(options.output, workbook_bytes(made, lang, run.plan.title.get(lang)))
+    except OSError as exc:
+        raise cannot_write(options.output, exc) from None
+    say(f"已写出 {options.output.as_posix()}", f"wrote {options.output.as_posix()}", lang)
+    return ExitCode.INVALID_DATA if any(p.level == "error" for p in run.problems) else ExitCode.OK
+
+
+@dataclass(frozen=True)
+class FormOptions:
+    code: str
+    output: Path
+    into: Path
+    plan: Path | None
+    lang: Lang
+
+
+IntoOpt = Annotated[Path, typer.Option("--into", help="The folder of school records.")]
+
+
+def form(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The school's code; its record, if there is one, fills the form in.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx file to write.")],
+    into: IntoOpt = Path("data") / "schools",
+    plan: PlanOpt = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """写出一所学校的填报工作簿（有记录时预先填好）。Write a school's collection workbook, prefilled from its record.
+
+    Fill it in with Excel, WPS or LibreOffice, then: carework import FILE.xlsx
+    """
+    finish(ctx, lang, run_form, FormOptions(code, output, into, plan, lang))
+
+
+def run_form(options: FormOptions) -> ExitCode:
+    from carework.core.atomic import atomic_write
+    from carework.export.form import form_bytes
+    from carework.reading.loader import YamlError, load_file
+    from carework.schema.school import SCHOOL
+
+    lang = options.lang
+    vocabularies = load_plan(options.plan).vocabularies
+    record_file = options.into / f"{options.code}.yaml"
+    record: dict[str, object] = {"code": options.code}
+    if record_file.is_file():
+        try:
+            loaded = load_file(record_file, record_file.as_posix()).value
+        except YamlError as exc:
+            raise CareworkError(Failure.DATA, "记录无法读取，先修正它再生成填报表", "the record cannot be read; fix it first",
+                                [exc.problem]) from None
+        record = loaded if isinstance(loaded, dict) else record
+    title = f"{record.get('name') or options.code} 关工委工作记录填报表"
+    try:
+        atomic_write(options.output, form_bytes(SCHOOL, record, vocabularies, title))
+    except OSError as exc:
+        raise cannot_write(options.output, exc) from None
+    source = f"（已按 {record_file.as_posix()} 预填）" if record_file.is_file() else "（空白）"
+    source_en = f" (prefilled from {record_file.as_posix()})" if record_file.is_file() else " (blank)"
+    say(f"已写出 {options.output.as_posix()}{source}", f"wrote {options.output.as_posix()}{source_en}", lang)
+    return ExitCode.OK
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    files: tuple[Path, ...]
+    into: Path
+    replace: bool
+    plan: Path | None
+    lang: Lang
+
+
+def import_(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Filled-in workbooks (.xlsx).")],
+    into: IntoOpt = Path("data") / "schools",
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite records that differ (after reviewing the diff).")] = False,
+    plan: PlanOpt = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """把填好的工作簿读入为学校记录。Turn filled-in workbooks into school records.
+
+    Nothing is written for a workbook with errors; a record that exists and differs is shown as a diff and kept
+    unless --replace is given.
+    """
+    finish(ctx, lang, run_import, ImportOptions(tuple(files), into, replace, plan, lang))
+
+
+def run_import(options: ImportOptions) -> ExitCode:
+    import datetime as dt
+
+    from carework.core.atomic import atomic_write
+    from carework.reading.workbook import WorkbookError, read_workbook
+    from carework.schema.form_read import read_form
+    from carework.schema.record_text import record_yaml
+    from carework.schema.school import SCHOOL
+    from carework.schema.validate import Context, validate
+
+    lang = options.lang
+    plan = load_plan(options.plan)
+    ctx = Context(vocabularies=plan.vocabularies, today=dt.date.today(), period=plan.period)
+    worst = ExitCode.OK
+    for path in options.files:
+        display = path.as_posix()
+        try:
+            doc = read_form(read_workbook(path, display), SCHOOL)
+        except WorkbookError as exc:
+            emit(_line(display, "", exc.problem, lang))
+            worst = ExitCode.INVALID_DATA
+            continue
+        checked = validate(doc, SCHOOL, ctx)
+        problems = doc.problems + checked.problems
+        emit("".join(_line(display, doc.cell(p.location.path), p, lang) for p in problems))
+        if any(p.level == "error" for p in problems):
+            say(f"{display}：有错误，未写入任何记录", f"{display}: has errors; no record written", lang)
+            worst = ExitCode.INVALID_DATA
+            continue
+        text = record_yaml(checked.value, SCHOOL)
+        target = options.into / f"{checked.value['code']}.yaml"
+        old = target.read_text(encoding="utf-8") if target.is_file() else None
+        if old is not None and _same_record(old, checked.value, ctx):
+            say(f"{display} → {target.as_posix()}：内容未变", f"{display} → {target.as_posix()}: unchanged", lang)
+            continue
+        if old is not None and not options.replace:
+            emit("".join(difflib.unified_diff(old.splitlines(True), text.splitlines(True), target.as_posix(),
+                                              f"{target.as_posix()}（{display}）")))
+            say(f"{target.as_posix()} 已存在且内容不同：核对上面的差异后，加 --replace 再运行一次以覆盖",
+                f"{target.as_posix()} exists and differs: review the diff above, then run again with --replace", lang)
+            worst = max(worst, ExitCode.GAPS)
+            continue
+        try:
+            atomic_write(target, text.encode("utf-8"))
+        except OSError as exc:
+            raise cannot_write(target, exc) from None
+        verb = ("已覆盖", "replaced") if old is not None else ("已写出", "wrote")
+        say(f"{display} → {verb[0]} {target.as_posix()}", f"{display} → {verb[1]} {target.as_posix()}", lang)
+    return worst
+
+
+def _same_record(old_text: str, value: dict[str, object], ctx: object) -> bool:
+    """Whether an existing record holds the same data (comments and layout aside)."""
+    from carework.reading.loader import YamlError, parse
+    from carework.schema.school import SCHOOL
+    from carework.schema.validate import Context, validate
+
+    assert isinstance(ctx, Context)
+    try:
+        return validate(parse(old_text, "old"), SCHOOL, ctx).value == value
+    except YamlError:
+        return False
+
+
+def _line(workbook: str, cell: str, p: Problem, lang: Lang) -> str:
+    level = {"error": ("错误", "error"), "warning": ("警告", "warning")}[p.level]
+    where = f"{workbook} {cell}" if cell else workbook
+    fix = p.fix(lang)
+    tail = (f"（{fix}）" if lang == "zh" else f" ({fix})") if fix else ""
+    sep = "：" if lang == "zh" else ": "
+    return f"{where}{sep}{level[0] if lang == 'zh' else level[1]}{sep}{p.message(lang)}{tail}\n"
+
+
+__all__ = ["export", "form", "import_", "refused"]
