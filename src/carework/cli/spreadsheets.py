@@ -28,7 +28,7 @@ from carework.core.errors import CareworkError, Failure, refused
 from carework.core.problems import Lang, Problem
 
 if TYPE_CHECKING:
-    from carework.schema.form_read import FormDocument
+    pass
 
 ExportFormat = Literal["xlsx", "csv"]
 TableChoice = Literal["summary", "districts", "schools", "gaps", "problems"]

@@ -14,9 +14,9 @@ from typing import Any
 
 from carework.export.tables import Column
 from carework.export.xlsx import Styles, display_width, new_workbook, write_value
-from carework.schema.form_read import column_letter
 from carework.schema.fieldtypes import Date, Integer, ListOf, Number, Record, Text
 from carework.schema.form import CHOICES_SHEET, FIELD_HEADERS, Cell, Sheet, choices, hint, layout, rows
+from carework.schema.form_read import column_letter
 
 #: How many rows below the last item of a table carry the dropdowns and hints, ready to be filled.
 SPARE_ROWS = 100

@@ -125,7 +125,7 @@ def _read_table(doc: FormDocument, sheet: Sheet, grid: list[list[Any]]) -> None:
         if not any(v not in ("", None) for v in row):
             continue  # blank rows between items are allowed
         at = len(items)
-        item_path = (*sheet.path, at)
+        item_path: Path_ = (*sheet.path, at)
         doc.place(item_path, sheet.title, number, 1)
         item: dict[str, Any] = {}
         plain: Any = None
