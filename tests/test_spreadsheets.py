@@ -315,3 +315,52 @@ def test_a_form_saved_again_by_libreoffice_still_imports(tmp_path: Path) -> None
     checked = validate(read_form(resaved, SCHOOL), SCHOOL, CTX)
     assert [p for p in checked.problems if p.level == "error"] == []
     assert checked.value == validate(doc, SCHOOL, CTX).value
+
+
+# --- the round trip as a property: any valid record the schema allows ---------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from carework.schema.fieldtypes import Boolean, Choice, Date, FieldType, Integer, Number, Text  # noqa: E402
+
+#: Text as a secretary types it into a cell: no leading or trailing blanks, no line breaks (they separate list items),
+#: no control characters; person names without the separators of a list of names.
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn")), min_size=1,
+                max_size=12).map(lambda s: s.strip(" \t\u3000\u00a0\u2028\u2029\x85")).filter(bool)
+_NAME = st.text(st.sampled_from("王李张刘陈杨黄赵建国明华秀英"), min_size=2, max_size=4)
+
+
+def values(t: FieldType) -> st.SearchStrategy[Any]:
+    if isinstance(t, Record):
+        return st.fixed_dictionaries({}, optional={f.name: values(f.type) for f in t.fields if not f.required}).flatmap(
+            lambda optional: st.fixed_dictionaries({f.name: values(f.type) for f in t.fields if f.required}).map(
+                lambda required: required | optional))
+    if isinstance(t, ListOf):
+        return st.lists(values(t.item), max_size=2)
+    if isinstance(t, Choice):
+        return st.sampled_from(t.values)
+    if isinstance(t, Boolean):
+        return st.booleans()
+    if isinstance(t, Date):
+        return st.dates(dt.date(1990, 1, 1), dt.date(2025, 12, 31))
+    if isinstance(t, Integer):
+        return st.integers(t.minimum if t.minimum is not None else -10**6, t.maximum if t.maximum is not None else 10**6)
+    if isinstance(t, Number):
+        # Amounts in yuan and fen: a spreadsheet keeps 15 significant digits, as Excel does, not a float's 17.
+        return st.one_of(st.integers(0, 10**7), st.integers(0, 10**9).map(lambda fen: fen / 100))
+    assert isinstance(t, Text)
+    if t.pattern:
+        return st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{1,20}", fullmatch=True)
+    return _NAME if t.person else _TEXT
+
+
+@settings(max_examples=20, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(values(SCHOOL))
+def test_any_valid_record_comes_back_from_its_form(record: dict[str, Any]) -> None:
+    checked = validate(parse(record_yaml(record, SCHOOL), "r.yaml"), SCHOOL, CTX)
+    if any(p.level == "error" for p in checked.problems):
+        return  # e.g. a text YAML reads as something else; the property is about records that are valid
+    value, problems = _round_trip(record, CTX)
+    assert problems == []
+    assert value == checked.value
