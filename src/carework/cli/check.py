@@ -19,6 +19,7 @@ from carework.cli.options import (
     NoCacheOpt,
     PathsArg,
     PlanOpt,
+    RedactOpt,
     RosterOpt,
     RunOptions,
     WaiversOpt,
@@ -44,6 +45,7 @@ class CheckOptions:
     fail_on: str
     output: Path | None = None
     baseline: Path | None = None
+    redact: bool = False
 
 
 def check(
@@ -70,13 +72,14 @@ def check(
     section: Annotated[list[int] | None, typer.Option("--section", help="Only this section number (repeatable).")] = None,
     rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule id (repeatable).")] = None,
     no_cache: NoCacheOpt = False,
+    redact: RedactOpt = False,
 ) -> None:
     """检查学校记录。Check school records against the plan and print the gaps and a summary.
 
     With PATHS, only those records are reported on; aggregate targets are still computed over the whole data set.
     """
     run = run_options(paths, plan, waivers, as_of, lang, school, district, section, rule, changed_since, no_cache, roster)
-    finish(ctx, lang, run_check, CheckOptions(run, fmt, fail_on, output, baseline))
+    finish(ctx, lang, run_check, CheckOptions(run, fmt, fail_on, output, baseline, redact))
 
 
 def run_check(options: CheckOptions) -> ExitCode:
@@ -94,6 +97,10 @@ def run_check(options: CheckOptions) -> ExitCode:
         chosen = format_for_file(options.output) if options.fmt == "auto" else options.fmt
         document = FORMATS[chosen].make(FormatOptions(lang=lang, color=False, width=100))
     run = checked(options.run, progress_wanted(options.fmt), (formatter,) + ((document,) if document else ()))
+    if options.redact:
+        from carework.checking.redacted import redacted
+
+        run = redacted(run)
     comparison = compare(run, known) if known else None
     if comparison:
         run = only_new(run, comparison)

@@ -19,6 +19,8 @@ RosterOpt = Annotated[Path | None, typer.Option(
     "--roster", help="The bureau's roster of schools, CSV (default: data/roster.csv if present; README: The roster).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Judge as of this date, YYYY-MM-DD (default: today).")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of messages: zh (default) or en.")]
+RedactOpt = Annotated[bool, typer.Option(
+    "--redact", help="Mask people's names (王建国 → 王**) in what is written (docs/spreadsheets.md: personal data).")]
 NoCacheOpt = Annotated[bool, typer.Option(
     "--no-cache", help="Check every record afresh; neither read nor write the cache (README: Performance).")]
 

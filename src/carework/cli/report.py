@@ -17,6 +17,7 @@ from carework.cli.options import (
     NoCacheOpt,
     PathsArg,
     PlanOpt,
+    RedactOpt,
     RosterOpt,
     RunOptions,
     WaiversOpt,
@@ -30,6 +31,7 @@ class ReportOptions:
     run: RunOptions
     out: Path
     templates: Path | None
+    redact: bool = False
 
 
 def report(
@@ -46,6 +48,7 @@ def report(
     templates: Annotated[Path | None, typer.Option(
         "--templates", help="Folder of templates that replace the shipped ones of the same name.")] = None,
     no_cache: NoCacheOpt = False,
+    redact: RedactOpt = False,
 ) -> None:
     """写出整改清单和汇总报告。Write Markdown gap reports: one per school, one per district, the city, an index.
 
@@ -53,7 +56,7 @@ def report(
     the index and the city summary and removes reports carework wrote earlier that no longer have a school.
     """
     run = run_options(paths, plan, waivers, as_of, lang, school, district, no_cache=no_cache, roster=roster)
-    finish(ctx, lang, run_report, ReportOptions(run, out, templates))
+    finish(ctx, lang, run_report, ReportOptions(run, out, templates, redact))
 
 
 def run_report(options: ReportOptions) -> ExitCode:
@@ -63,6 +66,10 @@ def run_report(options: ReportOptions) -> ExitCode:
     if options.templates is not None and not options.templates.is_dir():
         raise refused(f"模板文件夹 {options.templates} 不存在", f"no template folder {options.templates}")
     run = checked(options.run, progress_wanted("text"))
+    if options.redact:
+        from carework.checking.redacted import redacted
+
+        run = redacted(run)
     selection = options.run
     full = not (selection.schools or selection.districts or selection.paths)
     districts = sorted({s.district for s in run.schools}) if full else list(selection.districts if not selection.schools else ())

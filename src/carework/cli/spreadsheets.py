@@ -19,6 +19,7 @@ from carework.cli.options import (
     NoCacheOpt,
     PathsArg,
     PlanOpt,
+    RedactOpt,
     RosterOpt,
     RunOptions,
     WaiversOpt,
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 ExportFormat = Literal["xlsx", "csv"]
 TableChoice = Literal["summary", "districts", "schools", "gaps", "problems"]
-RedactOpt = Annotated[bool, typer.Option("--redact", help="Mask people's names (王建国 → 王**) in what is written.")]
 
 
 @dataclass(frozen=True)
@@ -73,15 +73,17 @@ def export(
 
 
 def run_export(options: ExportOptions) -> ExitCode:
+    from carework.checking.redacted import redacted
     from carework.core.atomic import atomic_write
     from carework.export.csv import csv_chunks
     from carework.export.tables import tables
     from carework.export.xlsx import workbook_bytes
-    from carework.schema.redact import Redactor
 
     lang = options.run.lang
     run = checked(options.run, False)
-    made = tables(run, lang, Redactor(options.redact))
+    if options.redact:
+        run = redacted(run)
+    made = tables(run, lang)
     try:
         if options.fmt == "csv":
             atomic_write(options.output, csv_chunks(next(t for t in made if t.key == options.table), lang))

@@ -16,7 +16,6 @@ from carework.checking.summary import by_section, gap_weight, tally
 from carework.core.i18n import denominator_note
 from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, School, Status
 from carework.core.problems import Lang
-from carework.schema.redact import Redactor
 from carework.schema.school import SCHOOL_KINDS
 
 Kind = Literal["text", "number", "percent", "date", "severity", "status", "wide"]
@@ -58,10 +57,9 @@ SCHOOL_STATE = {
 }
 
 
-def tables(run: CheckRun, lang: Lang, redactor: Redactor | None = None) -> tuple[Table, ...]:
-    """Every table of the export, in order."""
-    hide = redactor or Redactor.none()
-    return (summary(run, lang), districts(run, lang), schools(run, lang), gap_list(run, lang, hide), problems(run, lang, hide))
+def tables(run: CheckRun, lang: Lang) -> tuple[Table, ...]:
+    """Every table of the export, in order (names masked when `run` is `checking.redacted`'s)."""
+    return (summary(run, lang), districts(run, lang), schools(run, lang), gap_list(run, lang), problems(run, lang))
 
 
 def _pick(pair: tuple[str, str], lang: Lang) -> str:
@@ -175,7 +173,7 @@ def districts(run: CheckRun, lang: Lang) -> Table:
     return Table("districts", "各区", "districts", columns, rows)
 
 
-def gap_list(run: CheckRun, lang: Lang, redactor: Redactor) -> Table:
+def gap_list(run: CheckRun, lang: Lang) -> Table:
     columns = (Column("区", "district"), Column("学校代码", "code"), Column("学校名称", "school", "wide"),
                Column("规则", "rule"), Column("要求", "requirement", "wide"), Column("级别", "severity", "severity"),
                Column("状态", "status", "status"), Column("缺什么", "what is missing", "wide"),
@@ -187,31 +185,28 @@ def gap_list(run: CheckRun, lang: Lang, redactor: Redactor) -> Table:
         by_code = {s.code: s for s in run.schools}
         for code, results in run.listing.by_school():
             school = by_code.get(code)
-            hide = redactor.for_school(school)
             for r in results:
                 if r.status not in (Status.FAIL, Status.ERROR):
                     continue
                 rule = rules.get(r.rule)
                 yield [school.district if school else None, code, school.name if school else None, r.rule,
                        rule.title.get(lang) if rule else None, _pick(SEVERITY_LABELS[r.severity], lang),
-                       _pick(STATUS_LABELS[r.status], lang), hide(r.message(lang)),
+                       _pick(STATUS_LABELS[r.status], lang), r.message(lang),
                        rule.remedy.get(lang) if rule else None, rule.source if rule else None,
                        r.location.file, r.location.line]
 
     return Table("gaps", "整改清单", "gaps", columns, rows)
 
 
-def problems(run: CheckRun, lang: Lang, redactor: Redactor) -> Table:
+def problems(run: CheckRun, lang: Lang) -> Table:
     columns = (Column("文件", "file", "wide"), Column("行", "line", "number"), Column("列", "column", "number"),
                Column("位置", "path"), Column("级别", "level", "severity"), Column("代码", "code"),
                Column("问题", "problem", "wide"), Column("怎么改", "how to fix it", "wide"))
     levels = {"error": ("错误", "error"), "warning": ("警告", "warning")}
 
     def rows() -> Iterator[list[Any]]:
-        by_file = {s.file: s for s in run.schools}
         for p in run.problems:
-            hide = redactor.for_school(by_file.get(p.location.file))
             yield [p.location.file, p.location.line, p.location.column, p.location.dotted(),
-                   _pick(levels[p.level], lang), p.code, hide(p.message(lang)), hide(p.fix(lang))]
+                   _pick(levels[p.level], lang), p.code, p.message(lang), p.fix(lang)]
 
     return Table("problems", "数据问题", "data problems", columns, rows)
