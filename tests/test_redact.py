@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 from conftest import ROOT
 from typer.testing import CliRunner
 
@@ -16,14 +14,6 @@ from carework.schema.redact import Redactor, mask, person_names
 
 SAMPLES = sorted((ROOT / "data" / "schools").glob("*.yaml"))
 NAMES = {n for p in SAMPLES for n in person_names(load_file(p, p.name).value) if len(n) > 1}
-
-
-@pytest.fixture
-def city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path
 
 
 def _run(*args: str) -> str:
@@ -42,7 +32,7 @@ def test_names_come_from_the_fields_the_schema_declares_as_people() -> None:
     assert set(person_names(record)) == {"王建国", "李明华", "赵秀英"}
 
 
-def test_check_json_without_and_with_redact(city: Path) -> None:
+def test_check_json_without_and_with_redact(sample_city: Path) -> None:
     plain = _run("check", "--format", "json")
     hidden = _run("check", "--format", "json", "--redact")
     shown = {n for n in NAMES if n in plain}
@@ -52,11 +42,11 @@ def test_check_json_without_and_with_redact(city: Path) -> None:
     assert counts == [(r["school"], r["rule"], r["status"]) for r in json.loads(plain)["results"]]
 
 
-def test_reports_with_redact_name_nobody(city: Path) -> None:
+def test_reports_with_redact_name_nobody(sample_city: Path) -> None:
     _run("report", "--out", "plain")
     _run("report", "--out", "hidden", "--redact")
-    plain = "".join(p.read_text(encoding="utf-8") for p in sorted((city / "plain").rglob("*.md")))
-    hidden = "".join(p.read_text(encoding="utf-8") for p in sorted((city / "hidden").rglob("*.md")))
+    plain = "".join(p.read_text(encoding="utf-8") for p in sorted((sample_city / "plain").rglob("*.md")))
+    hidden = "".join(p.read_text(encoding="utf-8") for p in sorted((sample_city / "hidden").rglob("*.md")))
     assert {n for n in NAMES if n in plain}
     assert not {n for n in NAMES if n in hidden}
 

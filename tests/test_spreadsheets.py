@@ -208,22 +208,14 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_fix(tmp_path: Path) -> 
 # --- the commands ------------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path
-
-
 def _run(*args: str) -> Any:
     result = CliRunner().invoke(app, list(args))
     print(result.output)
     return result
 
 
-def test_form_then_import_leaves_an_unchanged_record_alone(city: Path) -> None:
-    record = city / "data" / "schools" / "JT-CZ-001.yaml"
+def test_form_then_import_leaves_an_unchanged_record_alone(sample_city: Path) -> None:
+    record = sample_city / "data" / "schools" / "JT-CZ-001.yaml"
     before = record.read_bytes()
     assert _run("form", "JT-CZ-001", "-o", "f.xlsx", "--plan", str(PLAN_FILE)).exit_code == 0
     result = _run("import", "f.xlsx", "--plan", str(PLAN_FILE))
@@ -231,9 +223,9 @@ def test_form_then_import_leaves_an_unchanged_record_alone(city: Path) -> None:
     assert record.read_bytes() == before
 
 
-def test_import_shows_the_diff_and_writes_only_with_replace(city: Path, tmp_path: Path) -> None:
-    record = city / "data" / "schools" / "JT-CZ-001.yaml"
-    other = city / "elsewhere"
+def test_import_shows_the_diff_and_writes_only_with_replace(sample_city: Path, tmp_path: Path) -> None:
+    record = sample_city / "data" / "schools" / "JT-CZ-001.yaml"
+    other = sample_city / "elsewhere"
     other.mkdir()
     text = record.read_text(encoding="utf-8").replace("金坛区第二中学", "金坛区第二初级中学", 1)
     (other / "JT-CZ-001.yaml").write_text(text, encoding="utf-8")
@@ -248,21 +240,21 @@ def test_import_shows_the_diff_and_writes_only_with_replace(city: Path, tmp_path
     assert [p for p in written.problems if p.level == "error"] == []
 
 
-def test_a_workbook_with_errors_writes_nothing(city: Path) -> None:
+def test_a_workbook_with_errors_writes_nothing(sample_city: Path) -> None:
     assert _run("form", "NEW-001", "-o", "new.xlsx", "--plan", str(PLAN_FILE)).exit_code == 0
     result = _run("import", "new.xlsx", "--plan", str(PLAN_FILE))
     assert result.exit_code == 3
     assert "new.xlsx 基本信息!B3：错误：name：缺少必填项 name（学校全称）" in result.output
-    assert not (city / "data" / "schools" / "NEW-001.yaml").exists()
+    assert not (sample_city / "data" / "schools" / "NEW-001.yaml").exists()
 
 
-def test_export_workbook_has_the_tables_frozen_filtered_and_is_deterministic(city: Path) -> None:
+def test_export_workbook_has_the_tables_frozen_filtered_and_is_deterministic(sample_city: Path) -> None:
     from python_calamine import CalamineWorkbook
 
     assert _run("export", "-o", "a.xlsx", "--as-of", "2024-12-31").exit_code in (0, 3)
     assert _run("export", "-o", "b.xlsx", "--as-of", "2024-12-31").exit_code in (0, 3)
-    assert (city / "a.xlsx").read_bytes() == (city / "b.xlsx").read_bytes()
-    book = CalamineWorkbook.from_path(str(city / "a.xlsx"))
+    assert (sample_city / "a.xlsx").read_bytes() == (sample_city / "b.xlsx").read_bytes()
+    book = CalamineWorkbook.from_path(str(sample_city / "a.xlsx"))
     assert book.sheet_names == ["汇总", "各区", "学校", "整改清单", "数据问题"]
     gaps = book.get_sheet_by_name("整改清单").to_python()
     assert gaps[0][:7] == ["区", "学校代码", "学校名称", "规则", "要求", "级别", "状态"]
@@ -271,18 +263,18 @@ def test_export_workbook_has_the_tables_frozen_filtered_and_is_deterministic(cit
     assert {row[1] for row in schools[1:]} >= {p.stem for p in SAMPLES}
     absent = [row for row in schools[1:] if row[4] == "未报送"]
     assert absent and len(schools) - 1 == len(SAMPLES) + len(absent)  # the roster's schools without a record
-    with zipfile.ZipFile(city / "a.xlsx") as archive:
+    with zipfile.ZipFile(sample_city / "a.xlsx") as archive:
         sheet = archive.read("xl/worksheets/sheet4.xml").decode()
     assert "<autoFilter" in sheet and 'state="frozen"' in sheet
 
 
-def test_export_csv_has_a_bom_english_headers_and_redacted_names(city: Path) -> None:
+def test_export_csv_has_a_bom_english_headers_and_redacted_names(sample_city: Path) -> None:
     assert _run("export", "-o", "gaps.csv", "--lang", "en", "--as-of", "2024-12-31").exit_code in (0, 3)
-    data = (city / "gaps.csv").read_bytes()
+    data = (sample_city / "gaps.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbfdistrict,code,school,rule")
     assert _run("export", "-o", "hidden.csv", "--redact", "--as-of", "2024-12-31").exit_code in (0, 3)
-    plain = (city / "gaps.csv").read_text(encoding="utf-8-sig")
-    hidden = (city / "hidden.csv").read_text(encoding="utf-8-sig")
+    plain = (sample_city / "gaps.csv").read_text(encoding="utf-8-sig")
+    hidden = (sample_city / "hidden.csv").read_text(encoding="utf-8-sig")
     names = {v for p in SAMPLES for v in _names(p)}
     shown = {n for n in names if n in plain}
     assert shown, "the sample gaps name people"

@@ -15,13 +15,17 @@ from carework.cli.console import emit, use_color, width, write_file
 from carework.cli.inputs import checked, progress_wanted
 from carework.cli.options import (
     AsOfOpt,
+    DistrictOpt,
     LangOpt,
     NoCacheOpt,
     PathsArg,
     PlanOpt,
     RedactOpt,
     RosterOpt,
+    RuleOpt,
     RunOptions,
+    SchoolOpt,
+    SectionOpt,
     WaiversOpt,
     run_options,
 )
@@ -67,10 +71,10 @@ def check(
     changed_since: Annotated[str | None, typer.Option(
         "--changed-since", metavar="REV", help="Report only records git says changed since REV (targets still use all).")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a gap of this severity or worse is found.")] = "none",
-    school: Annotated[list[str] | None, typer.Option("--school", help="Only this school code (repeatable).")] = None,
-    district: Annotated[list[str] | None, typer.Option("--district", help="Only this district (repeatable).")] = None,
-    section: Annotated[list[int] | None, typer.Option("--section", help="Only this section number (repeatable).")] = None,
-    rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule id (repeatable).")] = None,
+    school: SchoolOpt = None,
+    district: DistrictOpt = None,
+    section: SectionOpt = None,
+    rule: RuleOpt = None,
     no_cache: NoCacheOpt = False,
     redact: RedactOpt = False,
 ) -> None:

@@ -21,6 +21,10 @@ AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Judge as of this d
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of messages: zh (default) or en.")]
 RedactOpt = Annotated[bool, typer.Option(
     "--redact", help="Mask people's names (王建国 → 王**) in what is written (docs/spreadsheets.md: personal data).")]
+SchoolOpt = Annotated[list[str] | None, typer.Option("--school", help="Only this school code (repeatable).")]
+DistrictOpt = Annotated[list[str] | None, typer.Option("--district", help="Only this district (repeatable).")]
+SectionOpt = Annotated[list[int] | None, typer.Option("--section", help="Only this section number (repeatable).")]
+RuleOpt = Annotated[list[str] | None, typer.Option("--rule", help="Only this rule id (repeatable).")]
 NoCacheOpt = Annotated[bool, typer.Option(
     "--no-cache", help="Check every record afresh; neither read nor write the cache (README: Performance).")]
 

@@ -15,13 +15,17 @@ from carework.cli.console import cannot_write, emit, say
 from carework.cli.inputs import checked, load_plan
 from carework.cli.options import (
     AsOfOpt,
+    DistrictOpt,
     LangOpt,
     NoCacheOpt,
     PathsArg,
     PlanOpt,
     RedactOpt,
     RosterOpt,
+    RuleOpt,
     RunOptions,
+    SchoolOpt,
+    SectionOpt,
     WaiversOpt,
     run_options,
 )
@@ -57,10 +61,10 @@ def export(
         "--format", help="xlsx (every table, a sheet each) or csv (one table, UTF-8 with BOM); default: the file's suffix.")] = None,
     table: Annotated[TableChoice, typer.Option("--table", help="The table a CSV holds.")] = "gaps",
     redact: RedactOpt = False,
-    school: Annotated[list[str] | None, typer.Option("--school", help="Only this school code (repeatable).")] = None,
-    district: Annotated[list[str] | None, typer.Option("--district", help="Only this district (repeatable).")] = None,
-    section: Annotated[list[int] | None, typer.Option("--section", help="Only this section number (repeatable).")] = None,
-    rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule id (repeatable).")] = None,
+    school: SchoolOpt = None,
+    district: DistrictOpt = None,
+    section: SectionOpt = None,
+    rule: RuleOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """导出检查结果工作簿（汇总、各区、学校、整改清单、数据问题）。Export the results as an xlsx workbook or a CSV table.
