@@ -352,3 +352,28 @@ def test_any_valid_record_comes_back_from_its_form(record: dict[str, Any]) -> No
     value, problems = _round_trip(record, CTX)
     assert problems == []
     assert value == checked.value
+
+
+def test_a_form_for_a_school_without_a_record_takes_its_identity_from_the_roster(sample_city: Path) -> None:
+    (sample_city / "data" / "schools" / "TN-CZ-001.yaml").unlink()
+    result = _run("form", "TN-CZ-001", "-o", "new.xlsx", "--plan", str(PLAN_FILE))
+    assert result.exit_code == 0 and "学校名册" in result.output
+    grid = read_workbook(sample_city / "new.xlsx", "new.xlsx").sheets["基本信息"]
+    assert [row[1] for row in grid[1:6]] == ["TN-CZ-001", "云溪市朝阳中学", "天宁区", "初中", "公办"]
+
+
+def test_a_malformed_code_is_refused_before_anything_is_written(sample_city: Path) -> None:
+    result = _run("form", "../x", "-o", "x.xlsx")
+    assert result.exit_code == 2 and not (sample_city / "x.xlsx").exists()
+
+
+def test_the_summary_names_target_bands_and_explains_denominators(sample_city: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    assert _run("export", "-o", "a.xlsx", "--as-of", "2024-12-31").exit_code in (0, 3)
+    rows = CalamineWorkbook.from_path(str(sample_city / "a.xlsx")).get_sheet_by_name("汇总").to_python()
+    targets = [row for row in rows if row[0] == "目标"]
+    assert targets and {row[9] for row in targets} <= {"已达成", "接近目标", "差距较大", "无数据"}
+    assert all(str(row[11]).startswith(f"分母 {int(row[6])} 所") for row in targets)
+    sections = [row for row in rows if row[0] == "部分"]
+    assert [row[1] for row in sections] == ["1", "2", "3", "4", "5"]

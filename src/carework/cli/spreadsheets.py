@@ -4,6 +4,7 @@ to fill in, and filled forms back as records (docs/spreadsheets.md)."""
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -106,6 +107,7 @@ class FormOptions:
     into: Path
     plan: Path | None
     lang: Lang
+    roster: Path | None = None
 
 
 IntoOpt = Annotated[Path, typer.Option("--into", help="The folder of school records.")]
@@ -117,25 +119,30 @@ def form(
     output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx file to write.")],
     into: IntoOpt = Path("data") / "schools",
     plan: PlanOpt = None,
+    roster: RosterOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
     """写出一所学校的填报工作簿（有记录时预先填好）。Write a school's collection workbook, prefilled from its record.
 
+    Without a record, the school's name, district, kind and ownership come from the roster when it lists the code.
     Fill it in with Excel, WPS or LibreOffice, then: carework import FILE.xlsx
     """
-    finish(ctx, lang, run_form, FormOptions(code, output, into, plan, lang))
+    finish(ctx, lang, run_form, FormOptions(code, output, into, plan, lang, roster))
 
 
 def run_form(options: FormOptions) -> ExitCode:
     from carework.core.atomic import atomic_write
     from carework.export.form import form_bytes
     from carework.reading.loader import YamlError, load_file
-    from carework.schema.school import SCHOOL
+    from carework.schema.school import CODE_PATTERN, SCHOOL
 
     lang = options.lang
+    if not re.match(CODE_PATTERN, options.code):
+        raise refused(f"学校代码 {options.code} 格式不对：只用字母、数字、- 和 _，2 到 32 个字符",
+                      f"school code {options.code} is malformed: letters, digits, - and _ only, 2 to 32 characters")
     vocabularies = load_plan(options.plan).vocabularies
     record_file = options.into / f"{options.code}.yaml"
-    record: dict[str, object] = {"code": options.code}
+    record: dict[str, object] = _from_roster(options.code, options.roster)
     if record_file.is_file():
         try:
             loaded = load_file(record_file, record_file.as_posix()).value
@@ -148,10 +155,28 @@ def run_form(options: FormOptions) -> ExitCode:
         atomic_write(options.output, form_bytes(SCHOOL, record, vocabularies, title))
     except OSError as exc:
         raise cannot_write(options.output, exc) from None
-    source = f"（已按 {record_file.as_posix()} 预填）" if record_file.is_file() else "（空白）"
-    source_en = f" (prefilled from {record_file.as_posix()})" if record_file.is_file() else " (blank)"
+    if record_file.is_file():
+        source, source_en = f"（已按 {record_file.as_posix()} 预填）", f" (prefilled from {record_file.as_posix()})"
+    elif len(record) > 1:
+        source, source_en = "（已按学校名册预填基本信息）", " (basic information from the roster)"
+    else:
+        source, source_en = "（空白）", " (blank)"
     say(f"已写出 {options.output.as_posix()}{source}", f"wrote {options.output.as_posix()}{source_en}", lang)
     return ExitCode.OK
+
+
+def _from_roster(code: str, roster: Path | None) -> dict[str, object]:
+    """A new record's identity as the roster has it (nothing but the code when no roster lists it)."""
+    from carework.checking.config import resolve
+    from carework.schema.roster import load_roster
+
+    path = resolve([], None, None, Path.cwd(), roster).roster
+    listed = load_roster(path, path.as_posix())[0] if path is not None and path.is_file() else None
+    school = listed.by_code.get(code) if listed else None
+    if school is None:
+        return {"code": code}
+    return {"code": code, "name": school.name, "district": school.district, "kind": school.kind,
+            "ownership": school.ownership}
 
 
 @dataclass(frozen=True)

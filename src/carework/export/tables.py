@@ -83,8 +83,10 @@ def summary(run: CheckRun, lang: Lang) -> Table:
             plan_target = next((t for t in run.plan.targets if t.id == target.target_id), None)
             title = plan_target.title.get(lang) if plan_target else target.target_id
             level = _pick(("全市", "city"), lang) if target.district is None else _pick(("区", "district"), lang)
+            bands = {b.status: b.title.get(lang) for b in plan_target.bands} if plan_target else {}
+            status = bands.get(target.status) or (_pick(("无数据", "no data"), lang) if target.status == "no_data" else target.status)
             yield [_pick(("目标", "target"), lang), target.target_id, title, level, target.district, target.numerator,
-                   target.denominator, target.value, target.target, target.status, target.not_reported,
+                   target.denominator, target.value, target.target, status, target.not_reported,
                    denominator_note(target, lang)]
 
     return Table("summary", "汇总", "summary", columns, rows)

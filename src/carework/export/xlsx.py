@@ -27,7 +27,8 @@ COLOURS = {
     "应当": "#FFE699", "should": "#FFE699", "警告": "#FFE699", "warning": "#FFE699", "有未达标项": "#FFE699", "has gaps": "#FFE699",
     "建议": "#BDD7EE", "advice": "#BDD7EE", "已豁免": "#BDD7EE", "waived": "#BDD7EE",
     "达标": "#C6E0B4", "met": "#C6E0B4", "全部达标": "#C6E0B4", "all met": "#C6E0B4", "不适用": "#EDEDED",
-    "not applicable": "#EDEDED",
+    "not applicable": "#EDEDED", "已达成": "#C6E0B4", "接近目标": "#FFE699", "close to target": "#FFE699",
+    "差距较大": "#F8CBAD", "far from target": "#F8CBAD", "无数据": "#D9D9D9", "no data": "#D9D9D9",
 }
 
 
