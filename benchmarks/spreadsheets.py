@@ -60,7 +60,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--data", type=Path, default=ROOT / "bench-data")
     options = parser.parse_args()
-    print(f"{'schools':>8} {'check json':>11} {'export xlsx':>12} {'ratio':>6} {'forms':>8} {'import':>8} {'ratio':>6}")
+    print(f"{'schools':>8} {'check json':>11} {'export xlsx':>12} {'ratio':>6} {'forms':>8} {'import':>8} {'ratio':>6}",
+          flush=True)
     for size in options.sizes:
         records = ensure(size, options.data)
         with tempfile.TemporaryDirectory() as folder:
@@ -68,10 +69,9 @@ def main() -> None:
             common = (str(records), "--plan", str(PLAN), "--as-of", "2024-12-31", "--no-cache")
             check = carework("check", *common, "--format", "json", cwd=work)
             export = carework("export", *common, "-o", str(work / "city.xlsx"), cwd=work)
+            print(f"{size:>8} {check:>10.1f}s {export:>11.1f}s {export / check:>6.2f}", end="", flush=True)
             forms, imported = forms_and_import(records, work)
-        print(f"{size:>8} {check:>10.1f}s {export:>11.1f}s {export / check:>6.2f} {forms:>7.1f}s {imported:>7.1f}s "
-              f"{imported / check:>6.2f}")
-
+        print(f" {forms:>7.1f}s {imported:>7.1f}s {imported / check:>6.2f}", flush=True)
 
 if __name__ == "__main__":
     main()

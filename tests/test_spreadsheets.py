@@ -377,3 +377,9 @@ def test_the_summary_names_target_bands_and_explains_denominators(sample_city: P
     assert all(str(row[11]).startswith(f"分母 {int(row[6])} 所") for row in targets)
     sections = [row for row in rows if row[0] == "部分"]
     assert [row[1] for row in sections] == ["1", "2", "3", "4", "5"]
+
+
+def test_an_extra_empty_column_is_harmless() -> None:
+    header, row = GOOD["学习培训（含轮训）"]
+    _, found = _import({"学习培训（含轮训）": [[*header, "备注"], [*row, ""]]})
+    assert found == []

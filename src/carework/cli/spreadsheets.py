@@ -34,7 +34,7 @@ from carework.core.errors import CareworkError, Failure, refused
 from carework.core.problems import Lang, Problem
 
 if TYPE_CHECKING:
-    pass
+    from carework.schema.validate import Context
 
 ExportFormat = Literal["xlsx", "csv"]
 TableChoice = Literal["summary", "districts", "schools", "gaps", "problems"]
@@ -255,13 +255,12 @@ def run_import(options: ImportOptions) -> ExitCode:
     return worst
 
 
-def _same_record(old_text: str, value: dict[str, object], ctx: object) -> bool:
+def _same_record(old_text: str, value: dict[str, object], ctx: Context) -> bool:
     """Whether an existing record holds the same data (comments and layout aside)."""
     from carework.reading.loader import YamlError, parse
     from carework.schema.school import SCHOOL
-    from carework.schema.validate import Context, validate
+    from carework.schema.validate import validate
 
-    assert isinstance(ctx, Context)
     try:
         return validate(parse(old_text, "old"), SCHOOL, ctx).value == value
     except YamlError:
@@ -277,4 +276,4 @@ def _line(workbook: str, cell: str, p: Problem, lang: Lang) -> str:
     return f"{where}{sep}{level[0] if lang == 'zh' else level[1]}{sep}{p.message(lang)}{tail}\n"
 
 
-__all__ = ["export", "form", "import_", "refused"]
+__all__ = ["export", "form", "import_"]

@@ -115,7 +115,7 @@ def _read_table(doc: FormDocument, sheet: Sheet, grid: list[list[Any]]) -> None:
         cell = by_label.get(label)
         if cell is not None:
             columns.append((index, cell))
-        elif any(len(row) >= index and row[index - 1] not in ("", None) for row in grid[1:]) or (label and _filled(grid[1:])):
+        elif any(len(row) >= index and row[index - 1] not in ("", None) for row in grid[1:]):  # an empty extra column is harmless
             _unknown(doc, sheet, 1, index, label, [c.header() for c in sheet.cells], "column")
     if sheet.path[:-1]:
         _parent_marks(doc, sheet.path[:-1], sheet.title, 1)
