@@ -383,3 +383,13 @@ def test_an_extra_empty_column_is_harmless() -> None:
     header, row = GOOD["学习培训（含轮训）"]
     _, found = _import({"学习培训（含轮训）": [[*header, "备注"], [*row, ""]]})
     assert found == []
+
+
+def test_importing_several_workbooks_says_what_became_of_each(sample_city: Path) -> None:
+    assert _run("form", "JT-CZ-001", "-o", "a.xlsx", "--plan", str(PLAN_FILE)).exit_code == 0
+    assert _run("form", "NEW-001", "-o", "b.xlsx", "--plan", str(PLAN_FILE)).exit_code == 0
+    (sample_city / "c.xlsx").write_bytes(b"not a workbook")
+    result = _run("import", "a.xlsx", "b.xlsx", "c.xlsx", "--plan", str(PLAN_FILE))
+    assert result.exit_code == 3
+    assert "c.xlsx：错误：无法作为 .xlsx 工作簿读取" in result.output
+    assert "共 3 份：写出 0，未变 1，未覆盖 0，有错误 2" in result.output

@@ -218,26 +218,28 @@ def run_import(options: ImportOptions) -> ExitCode:
     plan = load_plan(options.plan)
     ctx = Context(vocabularies=plan.vocabularies, today=dt.date.today(), period=plan.period)
     worst = ExitCode.OK
+    tally = {"written": 0, "unchanged": 0, "kept": 0, "invalid": 0}
     for path in options.files:
         display = path.as_posix()
         try:
             doc = read_form(read_workbook(path, display), SCHOOL)
         except WorkbookError as exc:
             emit(_line(display, "", exc.problem, lang))
-            worst = ExitCode.INVALID_DATA
+            worst, tally["invalid"] = ExitCode.INVALID_DATA, tally["invalid"] + 1
             continue
         checked = validate(doc, SCHOOL, ctx)
         problems = doc.problems + checked.problems
         emit("".join(_line(display, doc.cell(p.location.path), p, lang) for p in problems))
         if any(p.level == "error" for p in problems):
             say(f"{display}：有错误，未写入任何记录", f"{display}: has errors; no record written", lang)
-            worst = ExitCode.INVALID_DATA
+            worst, tally["invalid"] = ExitCode.INVALID_DATA, tally["invalid"] + 1
             continue
         text = record_yaml(checked.value, SCHOOL)
         target = options.into / f"{checked.value['code']}.yaml"
-        old = target.read_text(encoding="utf-8") if target.is_file() else None
+        old = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else None
         if old is not None and _same_record(old, checked.value, ctx):
             say(f"{display} → {target.as_posix()}：内容未变", f"{display} → {target.as_posix()}: unchanged", lang)
+            tally["unchanged"] += 1
             continue
         if old is not None and not options.replace:
             emit("".join(difflib.unified_diff(old.splitlines(True), text.splitlines(True), target.as_posix(),
@@ -245,6 +247,7 @@ def run_import(options: ImportOptions) -> ExitCode:
             say(f"{target.as_posix()} 已存在且内容不同：核对上面的差异后，加 --replace 再运行一次以覆盖",
                 f"{target.as_posix()} exists and differs: review the diff above, then run again with --replace", lang)
             worst = max(worst, ExitCode.GAPS)
+            tally["kept"] += 1
             continue
         try:
             atomic_write(target, text.encode("utf-8"))
@@ -252,6 +255,12 @@ def run_import(options: ImportOptions) -> ExitCode:
             raise cannot_write(target, exc) from None
         verb = ("已覆盖", "replaced") if old is not None else ("已写出", "wrote")
         say(f"{display} → {verb[0]} {target.as_posix()}", f"{display} → {verb[1]} {target.as_posix()}", lang)
+        tally["written"] += 1
+    if len(options.files) > 1:
+        say(f"共 {len(options.files)} 份：写出 {tally['written']}，未变 {tally['unchanged']}，未覆盖 {tally['kept']}，"
+            f"有错误 {tally['invalid']}",
+            f"{len(options.files)} workbooks: {tally['written']} written, {tally['unchanged']} unchanged, "
+            f"{tally['kept']} kept (differ), {tally['invalid']} with errors", lang)
     return worst
 
 
