@@ -87,6 +87,16 @@ def _cache_in_a_temporary_folder(monkeypatch: pytest.MonkeyPatch, tmp_path_facto
 
 
 @pytest.fixture
+def sample_city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the repository's data (plan, roster, 36 sample schools) as the current folder."""
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path
+
+
+@pytest.fixture
 def one_school(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A data repository with one good record (`data/schools/BASE-001.yaml`), as the current folder."""
     schools = tmp_path / "data" / "schools"
@@ -96,10 +106,3 @@ def one_school(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CAREWORK_CACHE_DIR", str(tmp_path / "cache"))
     return tmp_path
 
-
-@pytest.fixture
-def sample_city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the sample city's data folder (records, plans, roster, waivers), as the current folder."""
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path

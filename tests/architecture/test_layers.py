@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "carework"
 
 #: Top to bottom. `formats` sits on `report` because the Markdown format renders the check summary with the
 #: report renderer; nothing in `report` needs a format.
-LAYERS = ("cli", "formats", "report", "checking", "rules", "schema", "reading", "core")
+LAYERS = ("cli", "formats", "report", "export", "checking", "rules", "schema", "reading", "core")
 
 
 def wing(module: str) -> str | None:

@@ -79,6 +79,10 @@ class SchoolResults:
         """The results `keep` accepts, just as lazily (without the written pieces, which hold them all)."""
         return SchoolResults([LazySchool(s.code, _kept(s.results, keep)) for s in self._schools])
 
+    def changed(self, change: Callable[[str, list[Result]], list[Result]]) -> SchoolResults:
+        """Each school's results as `change(code, results)` makes them, just as lazily (without the written pieces)."""
+        return SchoolResults([LazySchool(s.code, _changed(s.code, s.results, change)) for s in self._schools])
+
     @classmethod
     def of(cls, results: Iterable[Result]) -> SchoolResults:
         """Results already in memory (a test's, say), grouped by school in the order they come."""
@@ -91,6 +95,11 @@ class SchoolResults:
 
 def _kept(load: Callable[[], list[Result]], keep: Callable[[Result], bool]) -> Callable[[], list[Result]]:
     return lambda: [r for r in load() if keep(r)]
+
+
+def _changed(code: str, load: Callable[[], list[Result]],
+             change: Callable[[str, list[Result]], list[Result]]) -> Callable[[], list[Result]]:
+    return lambda: change(code, load())
 
 
 

@@ -16,12 +16,17 @@ from carework.cli.helptext import bi
 from carework.cli.inputs import checked, progress_wanted
 from carework.cli.options import (
     AsOfOpt,
+    DistrictOpt,
     LangOpt,
     NoCacheOpt,
     PathsArg,
     PlanOpt,
+    RedactOpt,
     RosterOpt,
+    RuleOpt,
     RunOptions,
+    SchoolOpt,
+    SectionOpt,
     WaiversOpt,
     run_options,
 )
@@ -47,6 +52,7 @@ class CheckOptions:
     fail_on: str
     output: Path | None = None
     baseline: Path | None = None
+    redact: bool = False
 
 
 def check(
@@ -78,22 +84,19 @@ def check(
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help=bi(
         "有这一程度或更严重的未达标项时以退出码 1 结束：advice（建议）、warning（应当）、error（必须）。",
         "Exit 1 when a gap of this severity or worse is found."))] = "none",
-    school: Annotated[list[str] | None, typer.Option("--school", help=bi(
-        "只看这所学校（学校代码，可重复）。", "Only this school code (repeatable)."))] = None,
-    district: Annotated[list[str] | None, typer.Option("--district", help=bi(
-        "只看这个区（可重复）。", "Only this district (repeatable)."))] = None,
-    section: Annotated[list[int] | None, typer.Option("--section", help=bi(
-        "只看工作要点的这一部分（编号 1–5，可重复）。", "Only this section number (repeatable)."))] = None,
-    rule: Annotated[list[str] | None, typer.Option("--rule", help=bi(
-        "只看这条规则（例如 S2-06，可重复）。", "Only this rule id (repeatable)."))] = None,
+    school: SchoolOpt = None,
+    district: DistrictOpt = None,
+    section: SectionOpt = None,
+    rule: RuleOpt = None,
     no_cache: NoCacheOpt = False,
+    redact: RedactOpt = False,
 ) -> None:
     """检查学校记录：对照工作要点，列出每所学校未达标的项目，并给出汇总。
 
     给出路径时只报告这些记录；全市和各区的总体目标仍按全部记录计算。
     """
     run = run_options(paths, plan, waivers, as_of, lang, school, district, section, rule, changed_since, no_cache, roster)
-    finish(ctx, lang, run_check, CheckOptions(run, fmt, fail_on, output, baseline))
+    finish(ctx, lang, run_check, CheckOptions(run, fmt, fail_on, output, baseline, redact))
 
 
 def run_check(options: CheckOptions) -> ExitCode:
@@ -115,6 +118,10 @@ def run_check(options: CheckOptions) -> ExitCode:
         chosen = format_for_file(options.output) if options.fmt == "auto" else options.fmt
         document = FORMATS[chosen].make(FormatOptions(lang=lang, color=False, width=100))
     run = checked(options.run, progress_wanted(options.fmt), (formatter,) + ((document,) if document else ()))
+    if options.redact:
+        from carework.checking.redacted import redacted
+
+        run = redacted(run)
     comparison = compare(run, known) if known else None
     if comparison:
         run = only_new(run, comparison)

@@ -59,6 +59,9 @@ METAVARS: dict[str, tuple[str, str]] = {
     "since": ("版本", "REV"),
     "before": ("甲", "A"),
     "after": ("乙", "B"),
+    "files": ("工作簿...", "FILES..."),
+    "into": ("文件夹", "DIR"),
+    "table": ("表", "TABLE"),
 }
 
 #: Each command's help in English, by command name (the Chinese is the command's docstring).
@@ -84,6 +87,14 @@ COMMANDS: dict[str, str] = {
     "coverage": "Trace every clause of the source to its rules, target, bureau duty or context; exit 1 when a clause "
                 "or a quote is unaccounted for (docs/plans.md).",
     "plan": "For plan authors: test, lint, start and compare plans (docs/plans.md).",
+    "export": "Export the results as an xlsx workbook (summary, districts, schools, gap list, data problems) or one "
+              "table as CSV.\n\nSelects records as `carework check` does; the workbook's gap list can be filtered by "
+              "district and severity.",
+    "form": "Write a school's collection workbook, prefilled from its record.\n\nWithout a record, the school's name, "
+            "district, kind and ownership come from the roster when it lists the code. Fill it in with Excel, WPS or "
+            "LibreOffice, then: carework import FILE.xlsx",
+    "import": "Turn filled-in workbooks into school records.\n\nNothing is written for a workbook with errors; a record "
+              "that exists and differs is shown as a diff and kept unless --replace is given.",
     "trend": "Targets, gaps and rectifications as of each of several dates.\n\n"
              "Each record is loaded once and judged as of every date; see docs/progress.md for what a trend can and "
              "cannot tell.",

@@ -29,6 +29,17 @@ AsOfOpt = Annotated[str | None, typer.Option("--as-of", envvar="CAREWORK_AS_OF",
     "Judge as of this date, YYYY-MM-DD (default: CAREWORK_AS_OF, else today)."))]
 LangOpt = Annotated[Lang, typer.Option("--lang", envvar="CAREWORK_LANG", help=bi(
     "输出和帮助的语言：zh（中文，默认）或 en（英文）。", "Language of output and help: zh (Chinese, default) or en (English)."))]
+RedactOpt = Annotated[bool, typer.Option("--redact", help=bi(
+    "写出的内容里遮住人名（王建国 → 王**），用于要交出办公室的文件（见 docs/spreadsheets.md“个人信息”）。",
+    "Mask people's names (王建国 → 王**) in what is written (docs/spreadsheets.md: personal data)."))]
+SchoolOpt = Annotated[list[str] | None, typer.Option("--school", help=bi(
+    "只看这所学校（学校代码，可重复）。", "Only this school code (repeatable)."))]
+DistrictOpt = Annotated[list[str] | None, typer.Option("--district", help=bi(
+    "只看这个区（可重复）。", "Only this district (repeatable)."))]
+SectionOpt = Annotated[list[int] | None, typer.Option("--section", help=bi(
+    "只看工作要点的这一部分（编号 1–5，可重复）。", "Only this section number (repeatable)."))]
+RuleOpt = Annotated[list[str] | None, typer.Option("--rule", help=bi(
+    "只看这条规则（例如 S2-06，可重复）。", "Only this rule id (repeatable)."))]
 NoCacheOpt = Annotated[bool, typer.Option(
     "--no-cache", help=bi(
     "每份记录都重新检查，不读也不写缓存。", "Check every record afresh; neither read nor write the cache (README: Performance)."))]

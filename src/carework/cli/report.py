@@ -19,6 +19,7 @@ from carework.cli.options import (
     NoCacheOpt,
     PathsArg,
     PlanOpt,
+    RedactOpt,
     RosterOpt,
     RunOptions,
     WaiversOpt,
@@ -39,6 +40,7 @@ class ReportOptions:
     templates: Path | None
     since: str | None = None
     trend: bool = True
+    redact: bool = False
 
 
 def report(
@@ -65,6 +67,7 @@ def report(
                              "Leave out the year's curve on the city and district pages (it judges the records once a month)."))] = False,
     since: Annotated[str | None, typer.Option(
         "--since", metavar="REV", help=bi("另外写出 changes.md：自这个 git 版本（或 JSON 结果）以来的变化。", "Also write changes.md: what changed since this git revision (or JSON result)."))] = None,
+    redact: RedactOpt = False,
 ) -> None:
     """写出整改清单和汇总报告（Markdown）：每校一份整改清单，每区一份、全市一份汇总，还有一个索引。
 
@@ -72,7 +75,7 @@ def report(
     carework 以前写过、现在已没有对应学校的报告。
     """
     run = run_options(paths, plan, waivers, as_of, lang, school, district, no_cache=no_cache, roster=roster)
-    finish(ctx, lang, run_report, ReportOptions(run, out, templates, since, not no_trend))
+    finish(ctx, lang, run_report, ReportOptions(run, out, templates, since, not no_trend, redact))
 
 
 #: The page `--since` adds: what changed since the revision (自上次报告以来).
@@ -107,6 +110,10 @@ def run_report(options: ReportOptions) -> ExitCode:
     if options.templates is not None and not options.templates.is_dir():
         raise refused(f"模板文件夹 {options.templates} 不存在", f"no template folder {options.templates}")
     run = checked(options.run, progress_wanted("text"))
+    if options.redact:
+        from carework.checking.redacted import redacted
+
+        run = redacted(run)
     selection = options.run
     full = not (selection.schools or selection.districts or selection.paths)
     districts = sorted({s.district for s in run.schools}) if full else list(selection.districts if not selection.schools else ())

@@ -114,7 +114,7 @@ PERSON_NAME = Text(person=True)
 
 PERSON = Record(
     (
-        Field("name", NAME, "姓名", "name", required=True),
+        Field("name", PERSON_NAME, "姓名", "name", required=True),
         Field("status", STATUS, "在职/退休", "in service or retired", required=True),
         Field("post", POSTS, "职务（退休的写原职务）", "post (for retirees, the former post)", required=True),
     )
@@ -151,7 +151,7 @@ SCHOOL = Record(
             "关工委组织", "the committee",
         ),
         Field("elders", ListOf(Record((
-            Field("name", NAME, "姓名", "name", required=True),
+            Field("name", PERSON_NAME, "姓名", "name", required=True),
             Field("category", ELDER_CATEGORIES, "类别", "category", required=True),
             Field("tier", ELDER_TIERS, "队伍", "team", required=True),
             Field("party_member", Boolean(), "是否党员", "Party member"),
@@ -184,7 +184,7 @@ SCHOOL = Record(
             Field("minutes", Boolean(), "是否有会议纪要", "minutes kept"),
         ))), "党组织听取关工委工作汇报", "Party organisation hears committee reports"),
         Field("duty_reports", ListOf(Record((
-            Field("name", NAME, "述职人姓名", "who reported", required=True),
+            Field("name", PERSON_NAME, "述职人姓名", "who reported", required=True),
             Field("date", Date(event=True), "日期", "date", required=True),
         ))), "关工委在职领导年度述职", "annual duty reports of in-service leaders"),
         Field("office_meetings", ListOf(Record((
@@ -204,7 +204,7 @@ SCHOOL = Record(
             Field("archives", Boolean(), "是否有工作档案（台账）", "files kept"),
         )), "办公场所和办公条件", "office and equipment"),
         Field("allowances", ListOf(Record((
-            Field("name", NAME, "驻会老同志姓名", "resident veteran", required=True),
+            Field("name", PERSON_NAME, "驻会老同志姓名", "resident veteran", required=True),
             Field("year", Integer(minimum=1990, maximum=2100), "年度", "year", required=True),
             Field("amount", Number(minimum=0), "金额（元）", "amount (yuan)", required=True),
         ))), "驻会老同志工作补贴", "work allowances of resident veterans"),
@@ -214,7 +214,7 @@ SCHOOL = Record(
             Field("kind", PUBLICITY_KINDS, "类别", "kind", required=True),
         ))), "宣传与资源共享", "publicity and resource sharing"),
         Field("lecturers", ListOf(Record((
-            Field("name", NAME, "姓名", "name", required=True),
+            Field("name", PERSON_NAME, "姓名", "name", required=True),
             Field("elder", Boolean(), "是否“五老”", "one of the five elders"),
         ))), "讲师团成员", "lecturer group"),
         Field("activities", ListOf(Record((
