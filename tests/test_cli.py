@@ -79,6 +79,13 @@ def test_unknown_filter_values_are_usage_errors(city: Path) -> None:
     assert invoke("check", "--as-of", "yesterday")[0] == 2
 
 
+@pytest.mark.parametrize("date", ["20241231", "2024-W01-1", "2024-12-31T00:00", "２０２４-12-31", "2024-12-31 "])
+def test_as_of_takes_only_the_iso_date_the_help_promises(city: Path, date: str) -> None:
+    """Python 3.11's date.fromisoformat accepts 20241231 and 2024-W01-1; the help says YYYY-MM-DD, and so does carework."""
+    code, out = invoke("check", "--as-of", date)
+    assert code == 2 and "YYYY-MM-DD" in out, out
+
+
 def test_fail_on_raises_the_bar(city: Path) -> None:
     assert invoke("check", "--as-of", "2024-12-31", "--fail-on", "error")[0] == 1
     assert invoke("check", "--as-of", "2024-12-31", "--fail-on", "error", "--school", "BASE-001")[0] == 0

@@ -108,10 +108,10 @@ PLAN_FORMAT = Record((
         Field("source", Text(), "原文", "source text", required=True),
         Field("population", APPLIES, "统计范围（分母）", "population (denominator)"),
         Field("counts", Expression(), "计入条件（分子）", "what counts (numerator)", required=True),
-        Field("target", Number(minimum=0), "目标比例", "target share", required=True),
+        Field("target", Number(minimum=0, maximum=1), "目标比例（0 到 1）", "target share (0 to 1)", required=True),
         Field("bands", ListOf(Record((
             Field("status", Text(), "状态", "status", required=True),
-            Field("at_least", Number(minimum=0), "不低于", "at least", required=True),
+            Field("at_least", Number(minimum=0, maximum=1), "不低于（0 到 1）", "at least (0 to 1)", required=True),
             Field("title", TEXT2, "名称", "name", required=True),
         ))), "分档", "bands", required=True),
         Field("levels", ListOf(Choice((Option("city", "全市", "city"), Option("district", "各区", "district")))),
