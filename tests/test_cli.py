@@ -223,3 +223,13 @@ def test_help_starts_fast_without_the_checking_stage_or_jinja(args: list[str]) -
     heavy = [m for m in loaded if m.split(".")[0] == "jinja2" or m.startswith(("carework.checking", "carework.report",
                                                                               "carework.rules", "carework.reading"))]
     assert "carework.cli.app" in loaded and heavy == []
+
+
+def test_a_path_that_is_no_file_or_folder_is_reported_not_skipped(city: Path) -> None:
+    """`carework check /dev/zero` (or a FIFO) used to check nothing and exit 0."""
+    import os
+
+    os.mkfifo(city / "pipe.yaml")
+    for path in ("pipe.yaml", *(["/dev/zero"] if os.path.exists("/dev/zero") else [])):
+        code, out = invoke("check", path, "--as-of", "2024-12-31")
+        assert code == 3 and "不是普通文件" in out, path

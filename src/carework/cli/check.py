@@ -12,7 +12,7 @@ import typer
 
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import emit, use_color, width, write_file
-from carework.cli.inputs import checked, progress_wanted
+from carework.cli.inputs import checked, progress_wanted, protected
 from carework.cli.options import (
     AsOfOpt,
     LangOpt,
@@ -58,7 +58,8 @@ def check(
         "--format", help="Output format. auto: github annotations under GitHub Actions, else text (colour on a terminal; "
                          f"NO_COLOR turns it off); with --output, chosen by the file's suffix ({SUFFIXES}).")] = "auto",
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the format to this file (atomically); the terminal still gets the text.")] = None,
+        "--output", "-o", help="Write the format to this file (atomically; a regular file, never an input nor inside the data folders; "
+                           "- for standard output); the terminal still gets the text.")] = None,
     baseline: Annotated[Path | None, typer.Option(
         "--baseline", help="An earlier --format json result: list (and --fail-on) only new gaps, and the resolved ones; "
                          "counts still include every gap.")] = None,
@@ -85,12 +86,17 @@ def run_check(options: CheckOptions) -> ExitCode:
     from carework.core.paths import display_path
     from carework.formats.base import FormatOptions
 
+    from carework.core.destination import STDOUT, check_output_file
+
     lang = options.run.lang
+    to_stdout = options.output is not None and str(options.output) == STDOUT
+    if options.output is not None:
+        check_output_file(options.output, protected(options.run, extra=(options.baseline,)), "--output")
     known = load_baseline(options.baseline, display_path(options.baseline)) if options.baseline else None
-    terminal = _auto_format() if options.fmt == "auto" or options.output else options.fmt
+    terminal = _auto_format() if options.fmt == "auto" or (options.output and not to_stdout) else options.fmt
     formatter = FORMATS[terminal].make(FormatOptions(lang=lang, color=use_color(), width=width()))
     document: Format | None = None
-    if options.output:
+    if options.output and not to_stdout:
         chosen = format_for_file(options.output) if options.fmt == "auto" else options.fmt
         document = FORMATS[chosen].make(FormatOptions(lang=lang, color=False, width=100))
     run = checked(options.run, progress_wanted(options.fmt), (formatter,) + ((document,) if document else ()))

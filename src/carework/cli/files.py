@@ -11,7 +11,7 @@ import typer
 
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import emit, say, write_file
-from carework.cli.inputs import load_plan
+from carework.cli.inputs import load_plan, protected
 from carework.cli.options import LangOpt, PlanOpt
 from carework.core.problems import Lang
 
@@ -40,7 +40,7 @@ class SchemaOptions:
 
 def schema(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it; - for standard output.")] =
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it (a regular file, never an input nor inside the data folders); - for standard output.")] =
     Path("schema") / "school.schema.json",
     plan: PlanOpt = None,
     lang: LangOpt = "zh",
@@ -53,8 +53,10 @@ def schema(
 
 
 def write_schema(options: SchemaOptions) -> ExitCode:
+    from carework.core.destination import check_output_file
     from carework.schema.json_schema import schema_text
 
+    check_output_file(options.output, protected(None, options.plan), "--output")
     text = schema_text(load_plan(options.plan).vocabularies)
     if str(options.output) == "-":
         sys.stdout.write(text)

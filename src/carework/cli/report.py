@@ -10,7 +10,7 @@ import typer
 
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import cannot_write, say
-from carework.cli.inputs import checked, progress_wanted
+from carework.cli.inputs import checked, progress_wanted, protected
 from carework.cli.options import (
     AsOfOpt,
     LangOpt,
@@ -28,7 +28,8 @@ from carework.core.errors import refused
 @dataclass(frozen=True)
 class ReportOptions:
     run: RunOptions
-    out: Path
+    #: As typed: `--out ''` must be told from `--out .`, which Path() cannot.
+    out: str
     templates: Path | None
 
 
@@ -40,7 +41,8 @@ def report(
     roster: RosterOpt = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = "zh",
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the reports into.")] = Path("reports"),
+    out: Annotated[str, typer.Option(
+        "--out", help="Folder to write the reports into (never inside the data folders).")] = "reports",
     school: Annotated[list[str] | None, typer.Option("--school", help="Only this school's report (repeatable).")] = None,
     district: Annotated[list[str] | None, typer.Option("--district", help="Only this district's reports (repeatable).")] = None,
     templates: Annotated[Path | None, typer.Option(
@@ -59,7 +61,10 @@ def report(
 def run_report(options: ReportOptions) -> ExitCode:
     from carework.report import Scope, make_renderer, pages, render_pages, write_reports
 
+    from carework.core.destination import output_folder
+
     lang = options.run.lang
+    out = output_folder(options.out, protected(options.run, extra=(options.templates,)), "--out")
     if options.templates is not None and not options.templates.is_dir():
         raise refused(f"模板文件夹 {options.templates} 不存在", f"no template folder {options.templates}")
     run = checked(options.run, progress_wanted("text"))
@@ -68,10 +73,10 @@ def run_report(options: ReportOptions) -> ExitCode:
     districts = sorted({s.district for s in run.schools}) if full else list(selection.districts if not selection.schools else ())
     files = render_pages(make_renderer(lang, options.templates), pages(run, Scope(full, tuple(districts))))
     try:
-        written = write_reports(options.out, files, prune=full)
+        written = write_reports(out, files, prune=full)
     except OSError as exc:
-        raise cannot_write(options.out, exc) from None
-    where = options.out.as_posix()
+        raise cannot_write(out, exc) from None
+    where = out.as_posix()
     say(f"已在 {where} 生成 {len(files)} 个报告文件（更新 {len(written.written)} 个，未变 {len(written.unchanged)} 个，"
         f"删除过期 {len(written.removed)} 个）",
         f"{len(files)} report file(s) in {where} ({len(written.written)} updated, {len(written.unchanged)} unchanged, "
