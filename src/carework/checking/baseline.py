@@ -67,7 +67,7 @@ def load_baseline(path: Path, shown_as: str) -> Baseline:
     except OSError as exc:
         why_zh, why_en = _unreadable(exc)
         raise refused(f"无法读取基线文件 {shown_as}：{why_zh}", f"cannot read baseline file {shown_as}: {why_en}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise refused(f"基线文件 {shown_as} 不是有效的 JSON：{exc}", f"baseline file {shown_as} is not valid JSON: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("results"), list):
         raise refused(f"基线文件 {shown_as} 不是 carework check --format json 的输出（缺少 results 列表）",

@@ -82,11 +82,10 @@ def check(
 
 def run_check(options: CheckOptions) -> ExitCode:
     from carework.checking.baseline import compare, describe, load_baseline, only_new
+    from carework.core.destination import STDOUT, check_output_file
     from carework.core.model import SEVERITIES, Status
     from carework.core.paths import display_path
     from carework.formats.base import FormatOptions
-
-    from carework.core.destination import STDOUT, check_output_file
 
     lang = options.run.lang
     to_stdout = options.output is not None and str(options.output) == STDOUT

@@ -59,9 +59,8 @@ def report(
 
 
 def run_report(options: ReportOptions) -> ExitCode:
-    from carework.report import Scope, make_renderer, pages, render_pages, write_reports
-
     from carework.core.destination import output_folder
+    from carework.report import Scope, make_renderer, pages, render_pages, write_reports
 
     lang = options.run.lang
     out = output_folder(options.out, protected(options.run, extra=(options.templates,)), "--out")
