@@ -233,3 +233,24 @@ def test_a_path_that_is_no_file_or_folder_is_reported_not_skipped(city: Path) ->
     for path in ("pipe.yaml", *(["/dev/zero"] if os.path.exists("/dev/zero") else [])):
         code, out = invoke("check", path, "--as-of", "2024-12-31")
         assert code == 3 and "不是普通文件" in out, path
+
+
+def test_problems_printed_per_file_are_capped_with_a_count_of_the_rest(city: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """300 broken items print 50 problems and one line for the rest; the JSON document keeps them all."""
+    from carework.formats.base import MAX_PROBLEMS_PER_FILE
+
+    record = merge(base_record(), {"code": "MANY-001", "elders": [{"name": f"老人{i}", "category": "nobody"} for i in range(300)]})
+    write_record(city / "data" / "schools", record)
+    code, out = invoke("check", "--as-of", "2024-12-31", "--format", "json", "data/schools/MANY-001.yaml")
+    doc = json.loads(out)
+    total = len(doc["errors"]) + len(doc["warnings"])
+    assert total >= 300
+    code, out = invoke("check", "--as-of", "2024-12-31", "data/schools/MANY-001.yaml")
+    assert code == 3
+    assert f"另有 {total - MAX_PROBLEMS_PER_FILE} 个问题未列出" in out
+    assert out.count("老人") <= MAX_PROBLEMS_PER_FILE
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out = invoke("check", "--as-of", "2024-12-31", "--lang", "en", "data/schools/MANY-001.yaml")
+    assert out.count("::error file=data/schools/MANY-001.yaml") + out.count("::warning file=data/schools/MANY-001.yaml") \
+        <= MAX_PROBLEMS_PER_FILE + 10  # the gaps of the school are annotated too
+    assert f"{total - MAX_PROBLEMS_PER_FILE} more problem(s) not listed" in out

@@ -14,7 +14,7 @@ from rich.console import Console
 from carework.checking.run import CheckRun
 from carework.core.model import SEVERITY_LABELS, Result, Status
 from carework.core.problems import Location, Problem
-from carework.formats.base import Format
+from carework.formats.base import Format, capped, more_problems
 from carework.formats.text import TextFormat
 
 #: A gap's severity as an annotation level; GitHub has no "advice", its "notice" is the same idea.
@@ -44,7 +44,8 @@ class GithubFormat(Format):
     def render(self, run: CheckRun) -> str:
         names = {s.code: s.name for s in run.schools}
         lines = [self.gap(r, run, names) for r in run.listing if r.status == Status.FAIL]
-        lines += [self.problem(p) for p in run.problems]
+        lines += [self.problem(p) if isinstance(p, Problem) else more_problems(*p, self.options.lang)
+                  for p in capped(run.problems)]
         return "".join(line + "\n" for line in lines) + ("\n" if lines else "") + self.summary(run)
 
     def gap(self, result: Result, run: CheckRun, names: dict[str, str]) -> str:

@@ -20,7 +20,7 @@ from carework.checking.summary import Tally, by_section, gap_weight, tally
 from carework.core.i18n import denominator_note, percent, t
 from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, Result, School, Status
 from carework.core.problems import Problem
-from carework.formats.base import Format, FormatOptions
+from carework.formats.base import Format, FormatOptions, capped, more_problems
 from carework.rules.model import Plan
 from carework.schema.school import SCHOOL_KINDS
 
@@ -140,8 +140,11 @@ class TextFormat(Format):
             return
         lang = self.options.lang
         console.print(Text(t("data_problems", lang), style="bold"))
-        for p in problems:
-            console.print(problem_line(p, lang))
+        for p in capped(problems):
+            if isinstance(p, tuple):
+                console.print(Text(more_problems(*p, lang), style="dim"))
+            else:
+                console.print(problem_line(p, lang))
         console.print()
 
     def summary(self, console: Console, run: CheckRun) -> None:
