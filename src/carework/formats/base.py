@@ -12,7 +12,6 @@ from carework.core.model import Result, School
 from carework.core.problems import Lang, Problem
 from carework.rules.model import Plan
 
-
 #: The most data problems a format for people prints per file (README: Limits); the JSON and SARIF documents keep all.
 MAX_PROBLEMS_PER_FILE = 50
 
