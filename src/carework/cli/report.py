@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from carework.cli.boundary import ExitCode, finish
+from carework.cli.boundary import ExitCode, finish, terminate_as_interrupt
 from carework.cli.console import cannot_write, say
 from carework.cli.inputs import checked, progress_wanted, protected
 from carework.cli.options import (
@@ -72,7 +72,8 @@ def run_report(options: ReportOptions) -> ExitCode:
     districts = sorted({s.district for s in run.schools}) if full else list(selection.districts if not selection.schools else ())
     files = render_pages(make_renderer(lang, options.templates), pages(run, Scope(full, tuple(districts))))
     try:
-        written = write_reports(out, files, prune=full)
+        with terminate_as_interrupt():
+            written = write_reports(out, files, prune=full)
     except OSError as exc:
         raise cannot_write(out, exc) from None
     where = out.as_posix()
