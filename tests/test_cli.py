@@ -254,3 +254,21 @@ def test_problems_printed_per_file_are_capped_with_a_count_of_the_rest(city: Pat
     assert out.count("::error file=data/schools/MANY-001.yaml") + out.count("::warning file=data/schools/MANY-001.yaml") \
         <= MAX_PROBLEMS_PER_FILE + 10  # the gaps of the school are annotated too
     assert f"{total - MAX_PROBLEMS_PER_FILE} more problem(s) not listed" in out
+
+
+@pytest.mark.parametrize("where", ["option", "config"])
+def test_a_plan_that_is_a_device_a_fifo_or_too_big_is_refused_unread(city: Path, where: str) -> None:
+    """`--plan /dev/zero` (or carework.yaml's `plan:`) used to be read without limit; now at most the limit + 1 bytes,
+    and only from a regular file."""
+    import os
+
+    os.mkfifo(city / "pipe.yaml")
+    (city / "big.yaml").write_text("# " + "x" * 1_100_000 + "\n", encoding="utf-8")
+    for plan, words in (("pipe.yaml", "不是普通文件"), ("big.yaml", "文件过大"),
+                        *([("/dev/zero", "不是普通文件")] if os.path.exists("/dev/zero") else [])):
+        if where == "config":
+            (city / "carework.yaml").write_text(f"plan: {plan}\n", encoding="utf-8")
+            code, out = invoke("check", "--as-of", "2024-12-31")
+        else:
+            code, out = invoke("check", "--as-of", "2024-12-31", "--plan", plan)
+        assert code == 2 and words in out and plan in out, (plan, out)

@@ -17,7 +17,8 @@ from typing import Any
 from carework.core.errors import invalid_plan
 from carework.core.model import Bilingual
 from carework.core.problems import Problem
-from carework.reading.loader import Document
+from carework.reading.loader import DEFAULT_LIMITS, Document
+from carework.reading.source import read_source
 from carework.rules.checks import COMMON_PLACEHOLDERS, KINDS, Kind, check_keys, compile_check
 from carework.rules.expr import DATE, Env, ExprError, Typed, _lookup, compile_expr, record_env
 from carework.rules.expr_location import expression_location
@@ -137,11 +138,13 @@ def _plan_format(kinds: tuple[tuple[str, Kind], ...]) -> Record:
 
 def load_plan(path: Path, display: str | None = None) -> Plan:
     """Load and compile a plan; raises CareworkError (Failure.PLAN) listing every problem."""
+    shown = display or str(path)
+    source = read_source(path, max_bytes=DEFAULT_LIMITS.max_bytes, display=shown, follow=True)  # once, bounded
     try:
-        doc, value = load_valid(path, display or str(path), plan_format())
+        doc, value = load_valid(path, shown, plan_format(), source=source)
     except InvalidFile as exc:
         raise invalid_plan(exc.problems) from None
-    raw = path.read_bytes()
+    raw = source.data
     lines = raw.decode("utf-8-sig", errors="replace").splitlines()
     return _Builder(doc, value, hashlib.sha256(raw).hexdigest(), lines).build()
 
