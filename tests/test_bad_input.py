@@ -403,3 +403,18 @@ def test_the_readme_documents_the_limits_carework_enforces() -> None:
     assert f"{DEFAULT_LIMITS.max_bytes:,} bytes" in section
     assert f"{DEFAULT_LIMITS.max_depth} levels" in section
     assert f"{DEFAULT_LIMITS.max_nodes:,}" in section
+    from carework.checking.baseline import MAX_BASELINE_BYTES
+    from carework.formats.base import MAX_PROBLEMS_PER_FILE
+    from carework.report import sandbox
+    from carework.rules.expr.check import MAX_NUMBER
+    from carework.rules.expr.cost import ESTIMATE_ITEMS, MAX_ESTIMATE
+    from carework.rules.expr.language import MAX_STEPS
+    from carework.schema.school import SCORE_MAX
+
+    limits = " ".join(section[:section.index("\n## ", 3)].split())
+    for shown in (f"{MAX_BASELINE_BYTES >> 20} MiB", f"{MAX_STEPS:,}", f"{MAX_ESTIMATE:,}", f"{ESTIMATE_ITEMS:,} items",
+                  f"at most {MAX_PROBLEMS_PER_FILE}", f"at most {sandbox.MAX_TEXT:,}", f"{sandbox.MAX_PAGE:,} characters",
+                  f"{sandbox.MAX_RENDER_SECONDS} seconds", f"{sandbox.MAX_REPEAT:,}", f"at most {sandbox.MAX_EXPONENT}",
+                  f"{sandbox.MAX_ITEMS:,} items", f"{sandbox.MAX_TEMPLATE_BYTES >> 20} MiB", f"at most {SCORE_MAX}",
+                  f"10^{len(str(MAX_NUMBER)) - 1}"):
+        assert shown in limits, shown
