@@ -132,6 +132,39 @@ def make_deep_expression(root: Path) -> None:
     (root / "plan.yaml").write_text(text.replace("DEEP", "not " * 5000 + "true"), encoding="utf-8")
 
 
+SECRET = "CI-TOKEN-0123456789"
+
+
+def _secret(root: Path) -> Path:
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "secret.txt").write_text(f"[credential]\n  token = {SECRET}\n", encoding="utf-8")
+    return root / "secret.txt"
+
+
+def make_link_up(root: Path) -> None:
+    """`ln -s .. templates/up`: committed in a pull request, it would let a template include `.git/config`."""
+    _secret(root)
+    (root / "templates" / "up").symlink_to("..")
+
+
+def make_link_file(root: Path) -> None:
+    """A template that is a link to a file outside the template folder."""
+    _secret(root)
+    (root / "templates" / "extra.md.j2").symlink_to(Path("..", "secret.txt"))
+
+
+def make_link_proc(root: Path) -> None:
+    """A link to the process's environment, where CI keeps its tokens."""
+    _secret(root)
+    (root / "templates" / "env.j2").symlink_to("/proc/self/environ")
+
+
+def make_fifo_template(root: Path) -> None:
+    """A FIFO under a template's name: reading it would wait for ever."""
+    _secret(root)
+    os.mkfifo(root / "templates" / "pipe.j2")
+
+
 MAKERS: dict[str, Callable[[Path], None]] = {
     "gb18030": make_gb18030,
     "bom-crlf": make_bom_crlf,
@@ -144,6 +177,10 @@ MAKERS: dict[str, Callable[[Path], None]] = {
     "broken-links": make_broken_links,
     "non-utf8-name": make_non_utf8_name,
     "deep-expression": make_deep_expression,
+    "link-up": make_link_up,
+    "link-file": make_link_file,
+    "link-proc": make_link_proc,
+    "fifo-template": make_fifo_template,
 }
 
 
@@ -250,10 +287,17 @@ def test_bad_input_case(case: str, repo: Path) -> None:
     else:  # the other files are still checked
         assert GOOD in checked
 
+    assert SECRET not in out_of(repo), "a template read outside its folder"
+
     if any("words_en" in w for w in wanted):
         code_en, problems_en, _, _ = run_case(case, repo, "en")
         assert code_en == code
         assert_words(wanted, problems_en, "words_en")
+
+
+def out_of(root: Path) -> str:
+    """Everything carework wrote under `root`'s reports folder."""
+    return "".join(p.read_text(encoding="utf-8", errors="replace") for p in (root / "reports").rglob("*") if p.is_file())
 
 
 def assert_words(wanted: list[dict[str, Any]], problems: list[Found], key: str) -> None:
@@ -359,3 +403,18 @@ def test_the_readme_documents_the_limits_carework_enforces() -> None:
     assert f"{DEFAULT_LIMITS.max_bytes:,} bytes" in section
     assert f"{DEFAULT_LIMITS.max_depth} levels" in section
     assert f"{DEFAULT_LIMITS.max_nodes:,}" in section
+    from carework.checking.baseline import MAX_BASELINE_BYTES
+    from carework.formats.base import MAX_PROBLEMS_PER_FILE
+    from carework.report import sandbox
+    from carework.rules.expr.check import MAX_NUMBER
+    from carework.rules.expr.cost import ESTIMATE_ITEMS, MAX_ESTIMATE
+    from carework.rules.expr.language import MAX_STEPS
+    from carework.schema.school import SCORE_MAX
+
+    limits = " ".join(section[:section.index("\n## ", 3)].split())
+    for shown in (f"{MAX_BASELINE_BYTES >> 20} MiB", f"{MAX_STEPS:,}", f"{MAX_ESTIMATE:,}", f"{ESTIMATE_ITEMS:,} items",
+                  f"at most {MAX_PROBLEMS_PER_FILE}", f"at most {sandbox.MAX_TEXT:,}", f"{sandbox.MAX_PAGE:,} characters",
+                  f"{sandbox.MAX_RENDER_SECONDS} seconds", f"{sandbox.MAX_REPEAT:,}", f"at most {sandbox.MAX_EXPONENT}",
+                  f"{sandbox.MAX_ITEMS:,} items", f"{sandbox.MAX_TEMPLATE_BYTES >> 20} MiB", f"at most {SCORE_MAX}",
+                  f"10^{len(str(MAX_NUMBER)) - 1}"):
+        assert shown in limits, shown

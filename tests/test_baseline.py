@@ -91,12 +91,28 @@ def test_baseline_with_changed_files_judges_only_those(repo: Path) -> None:
     ("{not json", "不是有效的 JSON"),
     ("[1, 2]", "缺少 results"),
     ('{"results": [{"school": "A"}]}', "results[0]"),
+    ("[" * 200_000 + "]" * 200_000, "嵌套过深"),
 ])
 def test_an_unusable_baseline_is_a_usage_error(repo: Path, content: str | None, words: str) -> None:
     if content is not None:
         (repo / "bad.json").write_text(content, encoding="utf-8")
     code, _, err = invoke("--baseline", "bad.json")
     assert code == 2 and words in err and "bad.json" in err
+
+
+def test_a_baseline_that_is_not_a_file_or_too_big_is_refused_unread(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`/dev/zero` (or a FIFO) is never read; a file over the limit is refused after at most limit + 1 bytes."""
+    import os
+
+    from carework.checking import baseline
+
+    os.mkfifo(repo / "pipe.json")
+    code, _, err = invoke("--baseline", "pipe.json")
+    assert code == 2 and "不是普通文件" in err
+    monkeypatch.setattr(baseline, "MAX_BASELINE_BYTES", 100)
+    (repo / "big.json").write_text(" " * 101 + "{}", encoding="utf-8")
+    code, _, err = invoke("--baseline", "big.json")
+    assert code == 2 and "文件过大" in err and "big.json" in err
 
 
 def test_a_baseline_from_another_plan_is_noted(repo: Path) -> None:

@@ -92,8 +92,11 @@ def test_a_record_with_errors_is_a_data_failure(repo: Path) -> None:
 
 def test_an_unwritable_output_is_a_usage_error_in_one_language(repo: Path) -> None:
     (repo / "taken").mkdir()
-    code, _, err = check("--output", "taken", "--lang", "en")
-    assert code == 2 and err.startswith("cannot write taken: ") and "无法" not in err
+    code, _, err = check("--output", "taken", "--lang", "en")  # a folder: refused before the check (core.destination)
+    assert code == 2 and err.startswith("--output 'taken' is a folder, not a regular file") and "无法" not in err
+    (repo / "file").write_text("", encoding="utf-8")
+    code, _, err = check("--output", "file/out.json", "--lang", "en")  # a path that cannot be reached
+    assert code == 2 and err.startswith("--output 'file/out.json' cannot be reached") and "无法" not in err
 
 
 def test_a_bad_option_is_a_usage_error(repo: Path) -> None:

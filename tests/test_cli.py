@@ -79,6 +79,13 @@ def test_unknown_filter_values_are_usage_errors(city: Path) -> None:
     assert invoke("check", "--as-of", "yesterday")[0] == 2
 
 
+@pytest.mark.parametrize("date", ["20241231", "2024-W01-1", "2024-12-31T00:00", "２０２４-12-31", "2024-12-31 "])
+def test_as_of_takes_only_the_iso_date_the_help_promises(city: Path, date: str) -> None:
+    """Python 3.11's date.fromisoformat accepts 20241231 and 2024-W01-1; the help says YYYY-MM-DD, and so does carework."""
+    code, out = invoke("check", "--as-of", date)
+    assert code == 2 and "YYYY-MM-DD" in out, out
+
+
 def test_fail_on_raises_the_bar(city: Path) -> None:
     assert invoke("check", "--as-of", "2024-12-31", "--fail-on", "error")[0] == 1
     assert invoke("check", "--as-of", "2024-12-31", "--fail-on", "error", "--school", "BASE-001")[0] == 0
@@ -216,3 +223,52 @@ def test_help_starts_fast_without_the_checking_stage_or_jinja(args: list[str]) -
     heavy = [m for m in loaded if m.split(".")[0] == "jinja2" or m.startswith(("carework.checking", "carework.report",
                                                                               "carework.rules", "carework.reading"))]
     assert "carework.cli.app" in loaded and heavy == []
+
+
+def test_a_path_that_is_no_file_or_folder_is_reported_not_skipped(city: Path) -> None:
+    """`carework check /dev/zero` (or a FIFO) used to check nothing and exit 0."""
+    import os
+
+    os.mkfifo(city / "pipe.yaml")
+    for path in ("pipe.yaml", *(["/dev/zero"] if os.path.exists("/dev/zero") else [])):
+        code, out = invoke("check", path, "--as-of", "2024-12-31")
+        assert code == 3 and "不是普通文件" in out, path
+
+
+def test_problems_printed_per_file_are_capped_with_a_count_of_the_rest(city: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """300 broken items print 50 problems and one line for the rest; the JSON document keeps them all."""
+    from carework.formats.base import MAX_PROBLEMS_PER_FILE
+
+    record = merge(base_record(), {"code": "MANY-001", "elders": [{"name": f"老人{i}", "category": "nobody"} for i in range(300)]})
+    write_record(city / "data" / "schools", record)
+    code, out = invoke("check", "--as-of", "2024-12-31", "--format", "json", "data/schools/MANY-001.yaml")
+    doc = json.loads(out)
+    total = len(doc["errors"]) + len(doc["warnings"])
+    assert total >= 300
+    code, out = invoke("check", "--as-of", "2024-12-31", "data/schools/MANY-001.yaml")
+    assert code == 3
+    assert f"另有 {total - MAX_PROBLEMS_PER_FILE} 个问题未列出" in out
+    assert out.count("老人") <= MAX_PROBLEMS_PER_FILE
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out = invoke("check", "--as-of", "2024-12-31", "--lang", "en", "data/schools/MANY-001.yaml")
+    assert out.count("::error file=data/schools/MANY-001.yaml") + out.count("::warning file=data/schools/MANY-001.yaml") \
+        <= MAX_PROBLEMS_PER_FILE + 10  # the gaps of the school are annotated too
+    assert f"{total - MAX_PROBLEMS_PER_FILE} more problem(s) not listed" in out
+
+
+@pytest.mark.parametrize("where", ["option", "config"])
+def test_a_plan_that_is_a_device_a_fifo_or_too_big_is_refused_unread(city: Path, where: str) -> None:
+    """`--plan /dev/zero` (or carework.yaml's `plan:`) used to be read without limit; now at most the limit + 1 bytes,
+    and only from a regular file."""
+    import os
+
+    os.mkfifo(city / "pipe.yaml")
+    (city / "big.yaml").write_text("# " + "x" * 1_100_000 + "\n", encoding="utf-8")
+    for plan, words in (("pipe.yaml", "不是普通文件"), ("big.yaml", "文件过大"),
+                        *([("/dev/zero", "不是普通文件")] if os.path.exists("/dev/zero") else [])):
+        if where == "config":
+            (city / "carework.yaml").write_text(f"plan: {plan}\n", encoding="utf-8")
+            code, out = invoke("check", "--as-of", "2024-12-31")
+        else:
+            code, out = invoke("check", "--as-of", "2024-12-31", "--plan", plan)
+        assert code == 2 and words in out and plan in out, (plan, out)

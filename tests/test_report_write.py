@@ -12,7 +12,16 @@ from carework.core import atomic
 from carework.core.errors import CareworkError
 from carework.report import write
 from carework.report.paths import paths_for, safe_stem
-from carework.report.write import MANIFEST, digest, read_manifest, safe_relative, write_reports
+from carework.report.write import (
+    INCOMPLETE,
+    MANIFEST,
+    digest,
+    folder_lock,
+    is_complete,
+    read_manifest,
+    safe_relative,
+    write_reports,
+)
 
 
 def test_names_from_codes_and_districts_stay_in_their_folder() -> None:
@@ -96,7 +105,7 @@ def test_an_interrupted_run_leaves_whole_files_and_owns_what_it_wrote(tmp_path: 
 
     def interrupted(src: str, dst: str) -> None:
         calls.append(dst)
-        if len(calls) == 3:  # manifest, index.md, then stop before schools/A.md lands
+        if len(calls) == 4:  # the INCOMPLETE.md mark, manifest, index.md, then stop before schools/A.md lands
             raise KeyboardInterrupt
         real_replace(src, dst)
 
@@ -105,12 +114,14 @@ def test_an_interrupted_run_leaves_whole_files_and_owns_what_it_wrote(tmp_path: 
     with pytest.raises(KeyboardInterrupt):
         write_reports(out, new, prune=True)
     monkeypatch.setattr(atomic.os, "replace", real_replace)
-    files = {rel: data.decode() for rel, data in tree(out).items() if rel != MANIFEST}
+    files = {rel: data.decode() for rel, data in tree(out).items() if rel not in (MANIFEST, INCOMPLETE)}
     assert files == {"index.md": "new index", "schools/A.md": "old A", "schools/B.md": "old B"}  # no temp files, no halves
     assert {"schools/A.md", "schools/B.md", "schools/C.md"} <= set(read_manifest(out))
+    assert "报告未写完" in (out / INCOMPLETE).read_text(encoding="utf-8") and not is_complete(out)  # marked
     summary = write_reports(out, new, prune=True)  # the next run completes the set and cleans up
     assert summary.removed == ("schools/B.md",)
     assert {rel: data.decode() for rel, data in tree(out).items() if rel != MANIFEST} == new
+    assert is_complete(out)
 
 
 def test_report_into_a_folder_with_a_foreign_index_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,7 +161,7 @@ def test_every_report_is_synced_before_it_replaces_the_old_one(tmp_path: Path, m
     monkeypatch.setattr(os, "replace", replace)
     files = {f"schools/S{i:03}.md": f"school {i}" for i in range(40)} | {"index.md": "i"}
     write_reports(out, files, prune=True)
-    assert [r for r in replaced if r != MANIFEST] == sorted(files)  # one by one, in order
+    assert [r for r in replaced if r not in (MANIFEST, INCOMPLETE)] == sorted(files)  # one by one, in order
     assert {rel: data.decode() for rel, data in tree(out).items() if rel != MANIFEST} == files
 
 
@@ -164,7 +175,7 @@ def test_a_run_interrupted_between_batches_leaves_no_temporary_files(tmp_path: P
 
     def interrupted(src: str, dst: str) -> None:
         calls.append(dst)
-        if len(calls) == 6:  # the manifest, then four reports: stop in the middle of the second batch
+        if len(calls) == 7:  # INCOMPLETE.md, the manifest, then four reports: stop in the middle of the second batch
             raise KeyboardInterrupt
         real_replace(src, dst)
 
@@ -172,8 +183,9 @@ def test_a_run_interrupted_between_batches_leaves_no_temporary_files(tmp_path: P
     with pytest.raises(KeyboardInterrupt):
         write_reports(out, {rel: "new" for rel in old}, prune=True)
     monkeypatch.setattr(os, "replace", real_replace)
-    files = {rel: data.decode() for rel, data in tree(out).items() if rel != MANIFEST}
+    files = {rel: data.decode() for rel, data in tree(out).items() if rel not in (MANIFEST, INCOMPLETE)}
     assert files == {rel: "new" if i < 4 else "old" for i, rel in enumerate(sorted(old))}  # whole files, nothing else
+    assert (out / INCOMPLETE).exists()  # and the folder says it is incomplete
 
 
 def test_a_failed_write_leaves_the_old_reports_and_no_temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -192,7 +204,7 @@ def test_a_failed_write_leaves_the_old_reports_and_no_temporary_files(tmp_path: 
     monkeypatch.setattr(os, "fsync", failing)
     with pytest.raises(OSError, match="No space"):
         write_reports(out, {rel: "new" for rel in old}, prune=True)
-    files = {rel: data.decode() for rel, data in tree(out).items() if rel != MANIFEST}
+    files = {rel: data.decode() for rel, data in tree(out).items() if rel not in (MANIFEST, INCOMPLETE)}
     assert files == old
 
 
@@ -203,3 +215,56 @@ def test_reports_keep_their_permissions_and_new_ones_are_readable(tmp_path: Path
     write_reports(out, {"index.md": "i2", "city.md": "c2", "schools/A.md": "a"}, prune=True)
     assert os.stat(out / "index.md").st_mode & 0o777 == 0o640
     assert os.stat(out / "schools" / "A.md").st_mode & 0o044  # readable by CI's uploader, not mkstemp's 0600
+
+
+def test_a_killed_run_leaves_temporaries_that_the_next_run_removes_and_nothing_else(tmp_path: Path) -> None:
+    """SIGKILL gives no chance to clean up: `.index.md.abcd1234.tmp` holding a whole report stays, until the next run."""
+    out = tmp_path / "out"
+    write_reports(out, {"index.md": "old", "schools/A.md": "a"}, prune=True)
+    left = [out / ".index.md.k3j_9x0q.tmp", out / "schools" / ".A.md.zz00zz00.tmp", out / f".{MANIFEST}.abcdefgh.tmp"]
+    foreign = [out / ".notes.md.abcdefgh.tmp", out / "schools" / ".A.md.tmp", out / "keep.tmp"]
+    for path in left + foreign:
+        path.write_text("whole report", encoding="utf-8")
+    write_reports(out, {"index.md": "new", "schools/A.md": "a"}, prune=True)
+    assert [p for p in left if p.exists()] == []
+    assert [p for p in foreign if not p.exists()] == []  # not beside a file carework writes: not carework's
+    assert is_complete(out)
+
+
+def test_a_second_run_into_the_same_folder_is_refused_while_the_first_holds_it(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with folder_lock(out):
+        with pytest.raises(CareworkError, match="another carework report is writing"):
+            write_reports(out, {"index.md": "x"}, prune=True)
+    assert not (out / "index.md").exists()
+    write_reports(out, {"index.md": "x"}, prune=True)  # released: the next run goes ahead
+    assert (out / "index.md").read_text(encoding="utf-8") == "x"
+
+
+def test_sigterm_while_writing_reports_cleans_up_and_says_interrupted(tmp_path: Path) -> None:
+    """A cancelled CI job: SIGTERM during the writing is handled like Ctrl-C — no temporary file, one line, exit 130."""
+    import subprocess
+    import sys
+
+    repo = fixture_repo(tmp_path)
+    script = (
+        "import os, signal, sys\n"
+        "from carework.core import atomic\n"
+        "real = atomic.os.replace\n"
+        "calls = []\n"
+        "def replace(src, dst):\n"
+        "    calls.append(dst)\n"
+        "    if len(calls) == 5: os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    real(src, dst)\n"
+        "atomic.os.replace = replace\n"
+        "from carework.cli import app\n"
+        "sys.argv = ['carework', 'report', '--as-of', '2024-12-31', '--out', 'reports']\n"
+        "app()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, check=False,
+                          env={**os.environ, "CAREWORK_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "已中断" and "Traceback" not in done.stderr
+    assert [p.name for p in (repo / "reports").rglob("*.tmp")] == []
+    assert (repo / "reports" / INCOMPLETE).exists() and not is_complete(repo / "reports")

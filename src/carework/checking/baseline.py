@@ -17,8 +17,12 @@ from typing import Any
 from carework.checking.run import CheckRun
 from carework.core.errors import refused
 from carework.core.model import Result, Status
+from carework.reading.source import NotRegular, TooLarge, read_bounded
 
 KNOWN_STATUSES = ("fail", "waived")
+#: The largest baseline read (README: Limits): a city's whole JSON result is a few MB; this leaves room for growth and
+#: refuses `/dev/zero` or a mistaken archive before it fills memory.
+MAX_BASELINE_BYTES = 128 * 1_048_576
 
 
 @dataclass(frozen=True, order=True)
@@ -54,10 +58,16 @@ class Comparison:
 def load_baseline(path: Path, shown_as: str) -> Baseline:
     """Read an earlier JSON result; raises CareworkError saying what is wrong with it."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(read_bounded(path, MAX_BASELINE_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise refused(f"找不到基线文件 {shown_as}", f"baseline file {shown_as} not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except RecursionError:  # `[[[[…]]]]` nested 200,000 deep: no result of carework's nests beyond a few levels
+        raise refused(f"基线文件 {shown_as} 嵌套过深，不是 carework check --format json 的输出",
+                      f"baseline file {shown_as} nests too deeply; it is not the output of carework check --format json") from None
+    except OSError as exc:
+        why_zh, why_en = _unreadable(exc)
+        raise refused(f"无法读取基线文件 {shown_as}：{why_zh}", f"cannot read baseline file {shown_as}: {why_en}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise refused(f"基线文件 {shown_as} 不是有效的 JSON：{exc}", f"baseline file {shown_as} is not valid JSON: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("results"), list):
         raise refused(f"基线文件 {shown_as} 不是 carework check --format json 的输出（缺少 results 列表）",
@@ -73,6 +83,16 @@ def load_baseline(path: Path, shown_as: str) -> Baseline:
                             str(item.get("file") or ""), line if isinstance(line, int) else 1))
     plan = doc.get("plan")
     return Baseline(shown_as, plan if isinstance(plan, str) else None, tuple(sorted(gaps)))
+
+
+def _unreadable(exc: OSError) -> tuple[str, str]:
+    if isinstance(exc, TooLarge):
+        limit = f"{MAX_BASELINE_BYTES:,}"
+        return f"文件过大（上限 {limit} 字节）", f"the file is too large (the limit is {limit} bytes)"
+    if isinstance(exc, NotRegular):
+        return "不是普通文件", "not a regular file"
+    reason = exc.strerror or str(exc)
+    return reason, reason
 
 
 def _is_result(item: Any) -> bool:

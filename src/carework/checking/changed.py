@@ -31,13 +31,13 @@ def focus(wanted: list[Path], data_set: tuple[Path, ...]) -> Focus:
     """Load the data set plus whatever in `wanted` lies outside it; report on `wanted` only.
 
     Paths are made absolute so a record reached through two roots (`data` and `data/schools`) is loaded once. A named
-    path that does not exist is kept as a root, so loading reports it as missing.
+    path that does not exist, or is not a file or folder (`/dev/zero`), is kept as a root, so loading reports it.
     """
     named = [_absolute(p) for p in wanted]
     existing = [_absolute(root) for root in data_set if root.exists()]
     extra = [path for path in named if not (path.exists() and any(_inside(path, root) for root in existing))]
     files, _ = discover(named)
-    shown = {display_path(f) for f in files} | {display_path(p) for p in named if not p.exists()}
+    shown = {display_path(f) for f in files} | {display_path(p) for p in named if not (p.is_dir() or p.is_file())}
     return Focus(tuple(dict.fromkeys(existing + extra)), frozenset(shown))
 
 

@@ -7,8 +7,11 @@ and the traceback only with `carework --debug`.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import IntEnum
 from typing import NoReturn, TypeVar
 
@@ -54,6 +57,24 @@ def finish(ctx: typer.Context, lang: Lang, work: Callable[[T], ExitCode], option
     except Exception as exc:
         code = crashed(exc, lang, debug=bool(ctx.find_root().params.get("debug")))
     raise typer.Exit(int(code))
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM (a CI job cancelled, `kill`) like Ctrl-C in the block: the writing code's clean-up runs — no
+    temporary file holding a whole report is left — and the run ends with "interrupted". Main thread only."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def describe(exc: CareworkError, lang: Lang) -> str:

@@ -13,7 +13,7 @@ import typer
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import emit, use_color, width, write_file
 from carework.cli.helptext import bi
-from carework.cli.inputs import checked, progress_wanted
+from carework.cli.inputs import checked, progress_wanted, protected
 from carework.cli.options import (
     AsOfOpt,
     DistrictOpt,
@@ -71,7 +71,9 @@ def check(
         f"NO_COLOR turns it off); with --output, chosen by the file's suffix ({SUFFIXES})."))] = "auto",
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help=bi(
-        "把结果按格式写入这个文件，终端上仍显示文字结果。", "Write the format to this file (atomically); the terminal still gets the text."))] = None,
+        "把结果按格式写入这个文件（普通文件，不能是输入文件，也不能在数据文件夹里；- 表示标准输出），终端上仍显示文字结果。",
+        "Write the format to this file (atomically; a regular file, never an input nor inside the data folders; "
+        "- for standard output); the terminal still gets the text."))] = None,
     baseline: Annotated[Path | None, typer.Option(
         "--baseline", help=bi(
         "以前一次 --format json 的结果为基线：只列出（和按 --fail-on 判定）新出现的未达标项及已解决的项；统计数仍包括全部。",
@@ -101,20 +103,24 @@ def check(
 
 def run_check(options: CheckOptions) -> ExitCode:
     from carework.checking.baseline import compare, describe, load_baseline, only_new
+    from carework.core.destination import STDOUT, check_output_file
     from carework.core.model import SEVERITIES, Status
     from carework.core.paths import display_path
     from carework.formats.base import FormatOptions
     from carework.rules.rectify import finding_severity, is_data_error
 
     lang = options.run.lang
+    to_stdout = options.output is not None and str(options.output) == STDOUT
+    if options.output is not None:
+        check_output_file(options.output, protected(options.run, extra=(options.baseline,)), "--output")
     known = load_baseline(options.baseline, display_path(options.baseline)) if options.baseline else None
-    terminal = _auto_format() if options.fmt == "auto" or options.output else options.fmt
+    terminal = _auto_format() if options.fmt == "auto" or (options.output and not to_stdout) else options.fmt
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY", "") if terminal == "github" else ""
     formatter = FORMATS[terminal].make(FormatOptions(
-        lang=lang, color=use_color(), width=width(), document=display_path(options.output) if options.output else "",
-        step_summary=bool(step_summary)))
+        lang=lang, color=use_color(), width=width(),
+        document=display_path(options.output) if options.output and not to_stdout else "", step_summary=bool(step_summary)))
     document: Format | None = None
-    if options.output:
+    if options.output and not to_stdout:
         chosen = format_for_file(options.output) if options.fmt == "auto" else options.fmt
         document = FORMATS[chosen].make(FormatOptions(lang=lang, color=False, width=100))
     run = checked(options.run, progress_wanted(options.fmt), (formatter,) + ((document,) if document else ()))

@@ -12,7 +12,7 @@ import typer
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import emit, say, write_file
 from carework.cli.helptext import bi
-from carework.cli.inputs import load_plan
+from carework.cli.inputs import load_plan, protected
 from carework.cli.options import LangOpt, PlanOpt
 from carework.cli.start import (
     DistrictOpt,
@@ -75,7 +75,8 @@ class SchemaOptions:
 def schema(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option("--output", "-o", help=bi(
-        "写到哪里；- 表示直接显示出来。", "Where to write it; - for standard output."))] =
+        "写到哪里（普通文件，不能是输入文件，也不能在数据文件夹里）；- 表示直接显示出来。",
+        "Where to write it (a regular file, never an input nor inside the data folders); - for standard output."))] =
     Path("schema") / "school.schema.json",
     plan: PlanOpt = None,
     lang: LangOpt = "zh",
@@ -88,8 +89,10 @@ def schema(
 
 
 def write_schema(options: SchemaOptions) -> ExitCode:
+    from carework.core.destination import check_output_file
     from carework.schema.json_schema import schema_text
 
+    check_output_file(options.output, protected(None, options.plan), "--output")
     text = schema_text(load_plan(options.plan).vocabularies)
     if str(options.output) == "-":
         sys.stdout.write(text)

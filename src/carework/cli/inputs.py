@@ -15,6 +15,7 @@ import typer
 
 from carework.cli.console import say
 from carework.cli.options import RunOptions
+from carework.core.destination import Protected
 from carework.core.errors import CareworkError, refused
 from carework.core.problems import Lang
 from carework.formats import FORMATS
@@ -111,6 +112,26 @@ def progress_wanted(fmt: str) -> bool:
 
     shown = "text" if fmt == "auto" or fmt not in FORMATS else fmt
     return wanted(machine_format=FORMATS[shown].machine or os.environ.get("GITHUB_ACTIONS") == "true")
+
+
+def protected(o: RunOptions | None, plan: Path | None = None, extra: tuple[Path | None, ...] = ()) -> Protected:
+    """What a command must never write over: the inputs `o` (or, without it, `plan`) resolves to — records, plan,
+    waivers, roster, carework.yaml — the `extra` ones (a baseline), and the data roots they live in."""
+    from carework.checking.config import CONFIG_FILE, resolve
+
+    cwd = Path.cwd()
+    if o is not None:
+        inputs = resolve([], o.plan, o.waivers, cwd, o.roster, o.as_of)
+        named: tuple[Path, ...] = o.paths
+    else:
+        inputs, named = resolve([], plan, None, cwd), ()
+    files = (*named, inputs.plan, inputs.waivers, inputs.roster, cwd / CONFIG_FILE, *extra)
+    return Protected.of(files, (*inputs.schools, cwd / "data", inputs.plan.parent if _local(inputs.plan, cwd) else cwd / "data"))
+
+
+def _local(path: Path, cwd: Path) -> bool:
+    """Whether `path` lies in the data repository (the shipped plan's folder is carework's, not the user's data)."""
+    return cwd.resolve() in path.resolve().parents
 
 
 def load_plan(plan: Path | None) -> Plan:

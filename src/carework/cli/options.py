@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -78,6 +79,11 @@ def run_options(paths: list[Path] | None, plan: Path | None, waivers: Path | Non
                       tuple(districts or ()), tuple(sections or ()), tuple(rules or ()), changed_since, not no_cache, roster)
 
 
+#: The one date form the help promises. Python 3.11's `date.fromisoformat` also takes `20241231` and `2024-W01-1`,
+#: which a person reading a report would not recognise as the date they gave.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
 def _parse_date(text: str | None, default: dt.date, lang: Lang) -> dt.date:
     return parse_date(text, default, lang, "--as-of") or default
 
@@ -87,6 +93,8 @@ def parse_date(text: str | None, default: dt.date | None, lang: Lang, option: st
     if text is None:
         return default
     try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
         message = f"{text!r} 不是 YYYY-MM-DD 格式的日期" if lang == "zh" else f"{text!r} is not a date (YYYY-MM-DD)"

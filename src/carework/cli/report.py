@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from carework.cli.boundary import ExitCode, finish
+from carework.cli.boundary import ExitCode, finish, terminate_as_interrupt
 from carework.cli.console import cannot_write, say
 from carework.cli.helptext import bi
-from carework.cli.inputs import checked, progress_wanted
+from carework.cli.inputs import checked, progress_wanted, protected
 from carework.cli.options import (
     AsOfOpt,
     LangOpt,
@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ReportOptions:
     run: RunOptions
-    out: Path
+    #: As typed: `--out ''` must be told from `--out .`, which Path() cannot.
+    out: str
     templates: Path | None
     since: str | None = None
     trend: bool = True
@@ -51,8 +52,8 @@ def report(
     roster: RosterOpt = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = "zh",
-    out: Annotated[Path, typer.Option("--out", help=bi(
-        "报告写到这个文件夹。", "Folder to write the reports into."))] = Path("reports"),
+    out: Annotated[str, typer.Option("--out", help=bi(
+        "报告写到这个文件夹（不能在数据文件夹里）。", "Folder to write the reports into (never inside the data folders)."))] = "reports",
     school: Annotated[list[str] | None, typer.Option("--school", help=bi(
         "只写这所学校的报告（学校代码，可重复）。", "Only this school's report (repeatable)."))] = None,
     district: Annotated[list[str] | None, typer.Option("--district", help=bi(
@@ -104,9 +105,11 @@ def _trend(o: RunOptions, run: CheckRun) -> Trend | None:
 
 
 def run_report(options: ReportOptions) -> ExitCode:
+    from carework.core.destination import output_folder
     from carework.report import Scope, make_renderer, pages, render_pages, write_reports
 
     lang = options.run.lang
+    out = output_folder(options.out, protected(options.run, extra=(options.templates,)), "--out")
     if options.templates is not None and not options.templates.is_dir():
         raise refused(f"模板文件夹 {options.templates} 不存在", f"no template folder {options.templates}")
     run = checked(options.run, progress_wanted("text"))
@@ -122,10 +125,11 @@ def run_report(options: ReportOptions) -> ExitCode:
     if options.since is not None:
         files[CHANGES_PAGE] = _changes(options.since, run, lang, options.run.today)
     try:
-        written = write_reports(options.out, files, prune=full)
+        with terminate_as_interrupt():
+            written = write_reports(out, files, prune=full)
     except OSError as exc:
-        raise cannot_write(options.out, exc) from None
-    where = options.out.as_posix()
+        raise cannot_write(out, exc) from None
+    where = out.as_posix()
     say(f"已在 {where} 生成 {len(files)} 个报告文件（更新 {len(written.written)} 个，未变 {len(written.unchanged)} 个，"
         f"删除过期 {len(written.removed)} 个）",
         f"{len(files)} report file(s) in {where} ({len(written.written)} updated, {len(written.unchanged)} unchanged, "

@@ -9,8 +9,36 @@ from typing import ClassVar
 
 from carework.checking.run import CheckRun
 from carework.core.model import Result, School
-from carework.core.problems import Lang
+from carework.core.problems import Lang, Problem
 from carework.rules.model import Plan
+
+#: The most data problems a format for people prints per file (README: Limits); the JSON and SARIF documents keep all.
+MAX_PROBLEMS_PER_FILE = 50
+
+
+def capped(problems: list[Problem]) -> list[Problem | tuple[str, int]]:
+    """`problems` with at most MAX_PROBLEMS_PER_FILE per file; after a file's last one shown, `(file, how many more)`.
+    200,000 broken items in one record print 51 lines, not 200,000."""
+    seen: dict[str, int] = {}
+    for p in problems:
+        seen[p.location.file] = seen.get(p.location.file, 0) + 1
+    out: list[Problem | tuple[str, int]] = []
+    shown: dict[str, int] = {}
+    for p in problems:
+        file = p.location.file
+        count = shown[file] = shown.get(file, 0) + 1
+        if count <= MAX_PROBLEMS_PER_FILE:
+            out.append(p)
+        if count == MAX_PROBLEMS_PER_FILE and seen[file] > count:
+            out.append((file, seen[file] - count))
+    return out
+
+
+def more_problems(file: str, more: int, lang: Lang) -> str:
+    """The line that stands for a file's problems left out."""
+    if lang == "zh":
+        return f"{file}: 另有 {more} 个问题未列出（每个文件最多列出 {MAX_PROBLEMS_PER_FILE} 个；--format json 列出全部）"
+    return f"{file}: {more} more problem(s) not listed (at most {MAX_PROBLEMS_PER_FILE} per file; --format json lists all)"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from carework.checking.run import CheckRun
 from carework.core.i18n import t, target_figures
 from carework.core.model import SEVERITY_LABELS, Result, Status
 from carework.core.problems import Location, Problem
-from carework.formats.base import Format
+from carework.formats.base import Format, capped, more_problems
 from carework.formats.text import TextFormat
 from carework.rules.rectify import finding_severity
 
@@ -53,8 +53,11 @@ class GithubFormat(Format):
     def render(self, run: CheckRun) -> str:
         names = {s.code: s.name for s in run.schools}
         by_level: dict[str, list[str]] = {"error": [], "warning": [], "notice": []}
-        for p in sorted(run.problems, key=lambda p: p.level != "error"):  # data errors before the gaps they hide
-            by_level[p.level if p.level in by_level else "warning"].append(self.problem(p))
+        for p in capped(sorted(run.problems, key=lambda p: p.level != "error")):  # data errors before the gaps they hide
+            if isinstance(p, tuple):
+                by_level["notice"].append(f"::notice::{escape_data(more_problems(*p, self.options.lang))}")
+            else:
+                by_level[p.level if p.level in by_level else "warning"].append(self.problem(p))
         for r in run.listing:
             if r.status == Status.FAIL:
                 by_level[LEVELS[r.severity]].append(self.gap(r, run, names))

@@ -20,7 +20,7 @@ from carework.checking.summary import Tally, by_section, gap_weight, tally
 from carework.core.i18n import denominator_note, percent, t
 from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, Result, School, Status
 from carework.core.problems import Problem
-from carework.formats.base import Format, FormatOptions
+from carework.formats.base import Format, FormatOptions, capped, more_problems
 from carework.rules.model import Plan
 from carework.rules.rectify import STATE_LABELS, finding_severity, is_data_error
 from carework.schema.school import SCHOOL_KINDS
@@ -144,8 +144,11 @@ class TextFormat(Format):
                                 ("rectification_findings", findings)):
             if listed:
                 console.print(Text(t(heading, lang), style="bold"))
-                for p in listed:
-                    console.print(problem_line(p, lang))
+                for p in capped(listed):
+                    if isinstance(p, tuple):
+                        console.print(Text(more_problems(*p, lang), style="dim"))
+                    else:
+                        console.print(problem_line(p, lang))
                 console.print()
 
     def summary(self, console: Console, run: CheckRun) -> None:

@@ -21,6 +21,10 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
             found.extend(_records_in(path))
         elif path.is_file() or path.is_symlink():
             found.append(path)
+        elif path.exists():  # `/dev/zero`, a FIFO, a socket: named, so said, never silently skipped
+            problems.append(Problem(Location(display_path(path)), "unreadable", "无法读取文件：不是普通文件",
+                                    "cannot read file: not a regular file", "给出学校记录文件或所在的文件夹",
+                                    "name a school record file or the folder that holds the records"))
         else:
             problems.append(Problem(Location(display_path(path)), "no-such-file", "没有这个文件或文件夹",
                                     "no such file or folder", "检查路径", "check the path"))

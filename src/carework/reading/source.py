@@ -57,9 +57,9 @@ def read_source(path: Path, roots: Sequence[Path] = (), max_bytes: int = MAX_BYT
             return Source(path, display, problem=problem, link=True)
     try:
         data = read_bounded(path, max_bytes)
-    except _TooLarge as exc:
+    except TooLarge as exc:
         return Source(path, display, problem=_too_large(display, exc.size, max_bytes), link=link)
-    except _NotRegular:
+    except NotRegular:
         return Source(path, display, problem=_unreadable(display, "不是普通文件", "not a regular file"), link=link)
     except OSError as exc:
         return Source(path, display, problem=_unreadable(display, *[exc.strerror or str(exc)] * 2), link=link)
@@ -68,16 +68,16 @@ def read_source(path: Path, roots: Sequence[Path] = (), max_bytes: int = MAX_BYT
 
 def read_bounded(path: Path | str, max_bytes: int, *, follow: bool = True) -> bytes:
     """The bytes of a regular file of at most `max_bytes`, having read at most `max_bytes + 1` of them; raises OSError
-    (`_NotRegular` for a FIFO, a device or a folder, refused without blocking; `_TooLarge`; a symbolic link unless
+    (`NotRegular` for a FIFO, a device or a folder, refused without blocking; `TooLarge`; a symbolic link unless
     `follow`)."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
     fd = os.open(path, flags)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise _NotRegular()
+            raise NotRegular()
         if info.st_size > max_bytes:
-            raise _TooLarge(info.st_size)
+            raise TooLarge(info.st_size)
         chunks = []
         left = max_bytes + 1  # one more than allowed: a file that grew since fstat is still caught
         while left > 0:
@@ -90,15 +90,17 @@ def read_bounded(path: Path | str, max_bytes: int, *, follow: bool = True) -> by
         os.close(fd)
     data = b"".join(chunks)
     if len(data) > max_bytes:
-        raise _TooLarge(len(data))
+        raise TooLarge(len(data))
     return data
 
 
-class _NotRegular(OSError):
-    pass
+class NotRegular(OSError):
+    """A FIFO, a device or a folder where a file was expected."""
 
 
-class _TooLarge(OSError):
+class TooLarge(OSError):
+    """A file over the limit; `size` is what fstat or the read found."""
+
     def __init__(self, size: int) -> None:
         super().__init__(0, "too large")
         self.size = size

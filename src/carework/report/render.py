@@ -10,26 +10,32 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import pass_context
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from carework.core.errors import CareworkError, Failure
 from carework.core.i18n import percent, t
 from carework.core.paths import display_path
 from carework.core.problems import Lang
-from carework.core.reference import reference_mode
 from carework.core.resources import templates_dir
 from carework.report.markdown import escape_md, localize, mermaid_label, url_path
 from carework.report.paths import relative_link
-from carework.report.records import RECORDS
+from carework.report.sandbox import (
+    MAX_PAGE,
+    MAX_RENDER_SECONDS,
+    BoundedSandbox,
+    ConfinedLoader,
+    RenderTimeout,
+    TemplateRefused,
+    bounded_replace,
+    deadline,
+)
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -44,16 +50,28 @@ def template_error(where: str, message: str) -> CareworkError:
 class Renderer:
     """Renders named templates in one language; build it with `make_renderer`."""
 
-    env: jinja2.Environment
+    env: BoundedSandbox
 
     def render(self, name: str, context: dict[str, Any]) -> str:
-        """The template `name` rendered with `context`, blank-line runs folded, ending in one newline."""
+        """The template `name` rendered with `context`, blank-line runs folded, ending in one newline; a page over
+        MAX_PAGE characters or MAX_RENDER_SECONDS seconds is refused."""
         try:
-            text = self.env.get_template(name).render(context)
+            pieces, size = [], 0
+            with deadline(self.env, MAX_RENDER_SECONDS):
+                for piece in self.env.get_template(name).generate(context):
+                    size += len(piece)
+                    if size > MAX_PAGE:
+                        raise template_error(name, f"page too large: over {MAX_PAGE:,} characters")
+                    pieces.append(piece)
+            text = "".join(pieces)
+        except RenderTimeout:
+            raise template_error(name, f"rendering took over {MAX_RENDER_SECONDS} seconds") from None
         except jinja2.TemplateSyntaxError as exc:
             where = f"{display_path(Path(exc.filename)) if exc.filename else exc.name or name}:{exc.lineno}"
             raise template_error(where, exc.message or str(exc)) from None
         except Exception as exc:
+            if isinstance(exc, CareworkError):
+                raise
             frame = _template_frame(exc, name)
             if frame is None:
                 raise
@@ -61,58 +79,13 @@ class Renderer:
         return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
 
-#: A template may compute, not exhaust the machine: `9**9**9` or `'a' * 10**10` is refused, not attempted.
-MAX_EXPONENT = 64
-MAX_REPEAT = 100_000
-
-
-class _BoundedSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with `**` and `*` bounded (the sandbox already bounds `range`)."""
-
-    intercepted_binops = frozenset({"**", "*"})
-
-    def __init__(self, direct: tuple[Callable[..., Any], ...] = (), **options: Any) -> None:
-        super().__init__(**options)
-        #: carework's own globals (`t`, `tr`): safe to call, and they take no context.
-        self.direct = direct
-        #: The two shortcuts below are a twin of the sandbox's own checks, which `CAREWORK_REFERENCE=1` keeps.
-        self.shortcuts = not reference_mode()
-
-    #: The fields of carework's own context records, by type: reading one needs none of the sandbox's checks.
-    _fields = {cls: frozenset(f.name for f in fields(cls)) for cls in RECORDS}
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        # Templates read record fields hundreds of times per page; the sandbox's per-access checks (which a data
-        # field of a frozen dataclass always passes) were a third of the rendering time.
-        known = self._fields.get(type(obj)) if self.shortcuts else None
-        if known is not None and attribute in known:
-            return getattr(obj, attribute)
-        return super().getattr(obj, attribute)
-
-    def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
-        # `t` and `tr` are called dozens of times per page and are safe: they skip the sandbox's safety check (the
-        # context's own `call` still handles the call as Jinja means it).
-        if self.shortcuts and any(obj is known for known in self.direct):
-            return context.call(obj, *args, **kwargs)
-        return super().call(context, obj, *args, **kwargs)
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
-            raise SecurityError(f"exponent too big: {right} (at most {MAX_EXPONENT})")
-        if operator == "*":
-            for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_REPEAT:
-                    raise SecurityError(f"repetition too big: {len(seq)} × {times} (at most {MAX_REPEAT})")
-        return super().call_binop(context, operator, left, right)
-
-
 def make_renderer(lang: Lang, override: Path | None = None) -> Renderer:
     """A sandboxed environment for `lang`, reading `override` before the shipped templates."""
-    folders = ([str(override)] if override else []) + [str(templates_dir())]
+    folders = ([override] if override else []) + [templates_dir()]
     word, phrase = partial(t, lang=lang), _tr(lang)
-    env = _BoundedSandbox(
+    env = BoundedSandbox(
         direct=(word, phrase),
-        loader=jinja2.FileSystemLoader(folders, encoding="utf-8"),
+        loader=ConfinedLoader(folders),
         # A renderer lives for one run: each template is read and compiled once, not checked for changes per page.
         auto_reload=False,
         undefined=jinja2.StrictUndefined,
@@ -159,7 +132,7 @@ def _filters(lang: Lang) -> dict[str, Callable[..., Any]]:
         return Markup(md(separator).join(md(v) for v in values))
 
     def replace(value: Any, old: str, new: str, count: int | None = None) -> str:
-        return str(localize(value, lang)).replace(old, new, -1 if count is None else count)
+        return bounded_replace(str(localize(value, lang)), old, new, -1 if count is None else count)
 
     @pass_context
     def href(context: Any, target: str) -> Markup:
@@ -198,6 +171,8 @@ def _template_frame(exc: BaseException, name: str) -> str | None:
 
 
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TemplateRefused):
+        return f"template refused: {exc.message}"
     if isinstance(exc, jinja2.TemplateNotFound):
         return f"template not found: {exc.name}"
     if isinstance(exc, jinja2.UndefinedError):

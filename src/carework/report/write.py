@@ -5,6 +5,11 @@ a reader (or an interrupted run) only ever sees a whole old file or a whole new 
 carework wrote, with a SHA-256 of each file; carework overwrites only files listed there, and removes a listed file
 that a full run no longer produces only while its content is still what carework wrote. Anything else in the
 folder — a README, a hand-edited report — is never touched.
+
+A run holds a lock on the folder, so a second run at the same time is refused rather than interleaved. While it
+writes, `INCOMPLETE.md` (报告未写完) says so to anyone opening the folder, and the manifest's state line says
+`writing`; the last steps are the manifest marked `complete`, then that file removed. A run that was killed leaves
+both marks; the next run removes its stale temporary files (`.NAME.xxxxxxxx.tmp`) before writing.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import contextlib
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -26,6 +32,21 @@ _MANIFEST_HEAD = (
     "# carework report: the files carework wrote in this folder (sha256, path).\n"
     "# It overwrites only these, and removes one only while it is unchanged. carework 生成文件清单，请勿编辑。\n"
 )
+#: The manifest's last header line: `writing` from the start of a run, `complete` written last.
+STATE = "# state: "
+#: Present while a run writes, and after one that was interrupted: the reports may mix old and new pages.
+INCOMPLETE = "INCOMPLETE.md"
+_INCOMPLETE_TEXT = (
+    "# 报告未写完 / Reports incomplete\n\n"
+    "carework 正在写这个文件夹中的报告，或上一次写到一半被中断：这里的报告可能新旧混杂，请勿使用。"
+    "重新运行 `carework report` 即可完成；完成后本文件会自动删除。\n\n"
+    "carework is writing the reports in this folder, or a run was interrupted half-way: the reports here may mix old "
+    "and new pages; do not use them. Run `carework report` again to finish; this file is removed when it completes.\n"
+)
+#: A temporary file `synced_temporary` makes beside its target: `.NAME.` + mkstemp's 8 random characters + `.tmp`.
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
+#: The lock a run holds on its folder (where the system has no lock on a folder itself).
+_LOCK = ".carework-lock"
 _LINE = re.compile(r"^([0-9a-f]{64})  (\S(?:.*\S)?)$")
 #: Syncs in flight at once. One sync after another costs a disk flush each (milliseconds); the file system commits
 #: concurrent ones together.
@@ -52,7 +73,7 @@ def safe_relative(rel: str) -> bool:
     """A plain relative path with no way up or out: no absolute path, `..`, `.`, backslash or empty part."""
     if not rel or "\\" in rel or "\x00" in rel or rel.startswith("/") or ":" in rel.split("/", 1)[0]:
         return False
-    return all(part not in ("", ".", "..") for part in rel.split("/")) and rel != MANIFEST
+    return all(part not in ("", ".", "..") for part in rel.split("/")) and rel not in (MANIFEST, INCOMPLETE, _LOCK)
 
 
 def read_manifest(out: Path) -> dict[str, str]:
@@ -77,6 +98,11 @@ def write_reports(out: Path, files: dict[str, str], prune: bool) -> WriteSummary
     if out.exists() and not out.is_dir():
         raise refused(f"{out} 不是文件夹", f"{out} is not a folder")
     out.mkdir(parents=True, exist_ok=True)
+    with folder_lock(out):
+        return _write_locked(out, files, prune)
+
+
+def _write_locked(out: Path, files: dict[str, str], prune: bool) -> WriteSummary:
     root = out.resolve()
     old = read_manifest(out)
     data = {rel: text.encode("utf-8") for rel, text in sorted(files.items())}
@@ -84,8 +110,10 @@ def write_reports(out: Path, files: dict[str, str], prune: bool) -> WriteSummary
     for rel in data:
         _check_target(root, rel, rel in old, plain)
     new = {rel: digest(blob) for rel, blob in data.items()}
+    remove_stale_temporaries(root, set(old) | set(new))
+    atomic_write(root / INCOMPLETE, _INCOMPLETE_TEXT.encode("utf-8"))
     # Listed before writing, so a run interrupted half-way still owns every file it may have written.
-    _write_manifest(root, {**old, **new})
+    _write_manifest(root, {**old, **new}, complete=False)
     written, unchanged = [], []
     changed: list[tuple[Path, bytes, int]] = []
     folders: set[Path] = set()
@@ -115,7 +143,8 @@ def write_reports(out: Path, files: dict[str, str], prune: bool) -> WriteSummary
     final = dict(new) if prune else {**{r: h for r, h in old.items() if (root / r).is_file()}, **new}
     for rel in kept:
         final.pop(rel, None)
-    _write_manifest(root, final)
+    _write_manifest(root, final, complete=True)
+    (root / INCOMPLETE).unlink(missing_ok=True)
     return WriteSummary(tuple(written), tuple(unchanged), tuple(removed), tuple(kept))
 
 
@@ -186,6 +215,80 @@ def _remove_if_ours(root: Path, rel: str, expected: str) -> bool | None:
     return True
 
 
-def _write_manifest(root: Path, entries: dict[str, str]) -> None:
+def _write_manifest(root: Path, entries: dict[str, str], complete: bool) -> None:
     body = "".join(f"{sha}  {rel}\n" for rel, sha in sorted(entries.items()))
-    atomic_write(root / MANIFEST, (_MANIFEST_HEAD + body).encode("utf-8"))
+    state = f"{STATE}{'complete' if complete else 'writing'}\n"
+    atomic_write(root / MANIFEST, (_MANIFEST_HEAD + state + body).encode("utf-8"))
+
+
+def is_complete(out: Path) -> bool:
+    """Whether the last run that wrote `out` finished: its manifest says `complete` and no INCOMPLETE.md is left."""
+    try:
+        text = (out / MANIFEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return f"\n{STATE}complete\n" in text and not (out / INCOMPLETE).exists()
+
+
+def remove_stale_temporaries(root: Path, ours: set[str]) -> list[str]:
+    """Remove the temporary files an interrupted run left beside the files carework writes here (`ours`, relative
+    paths, and the manifest and marker); anything else is left alone. Returns what was removed, relative."""
+    targets: dict[Path, set[str]] = {}
+    for rel in ours | {MANIFEST, INCOMPLETE}:
+        path = root / rel
+        targets.setdefault(path.parent, set()).add(path.name)
+    removed = []
+    for folder, names in targets.items():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            match = _TEMPORARY.match(entry.name)
+            if match and match.group("name") in names and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path).relative_to(root).as_posix())
+    return sorted(removed)
+
+
+@contextlib.contextmanager
+def folder_lock(out: Path) -> Iterator[None]:
+    """Hold `out` for one run: a second run writing there at the same time is refused (CareworkError, usage). The
+    lock is the system's, released when the process ends however it ends, so a killed run leaves none behind."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: lock a byte of a file in the folder instead
+        with _windows_lock(out):
+            yield
+        return
+    fd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise _busy(out) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _windows_lock(out: Path) -> Iterator[None]:  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    with open(out / _LOCK, "a+b") as handle:
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            raise _busy(out) from None
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+
+
+def _busy(out: Path) -> Exception:
+    return refused(f"另一个 carework report 正在写 {out}，请等它结束后再运行",
+                   f"another carework report is writing into {out}; run again when it has finished")

@@ -30,6 +30,8 @@ def _type_text(t: FieldType) -> str:
         return "one of: " + ", ".join(f"`{o.value}` {o.zh}" for o in t.options)
     if isinstance(t, Text) and t.vocabulary:
         return f"text, from the plan's `{t.vocabulary}` list"
+    if isinstance(t, (Integer, Number)) and t.minimum is not None and t.maximum is not None:
+        return f"{type_name(t)}, {t.minimum:g} to {t.maximum:g}"
     if isinstance(t, (Integer, Number)) and t.minimum is not None:
         return f"{type_name(t)} ≥ {t.minimum:g}"
     if isinstance(t, Date) and t.event:

@@ -10,9 +10,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
+from carework.core.errors import CareworkError
 from carework.core.model import Result, School, Status, Waiver, result_maker
 from carework.core.problems import Location, Problem
 from carework.rules.checks import Label, Percent
+from carework.rules.expr.language import BUDGET, Budget
 from carework.rules.model import Applicability, Plan, Rule
 from carework.rules.waivers import active
 from carework.schema.fieldtypes import Choice
@@ -22,9 +24,12 @@ from carework.schema.school import OWNERSHIP, SCHOOL_KINDS
 def school_scope(plan: Plan, school: School, as_of: dt.date) -> dict[str, Any]:
     """The names a school's checks read: its record, the plan's variables, and each definition computed once."""
     scope: dict[str, Any] = dict(school.data)
+    budget = Budget(school.file)
     scope.update(year=plan.year, as_of=as_of, period_start=plan.period[0], period_end=plan.period[1],
                  settings={name: s.value for name, s in plan.settings.items()})
+    scope[BUDGET] = budget
     for name, typed in plan.definitions:
+        budget.rule = name
         scope[name] = typed.fn(scope, None)
     return scope
 
@@ -41,8 +46,10 @@ def evaluate_school(plan: Plan, school: School, as_of: dt.date, waivers: dict[tu
     # Rules pointing at the same field share its location, looked up once.
     located: dict[tuple[str, ...], Location] = {}
     out = []
+    budget = scope[BUDGET]
     for rule in plan.rules:
         if rule.scope == "school":
+            budget.rule = rule.id
             where = located.get(rule.anchor)
             if where is None:
                 where = located[rule.anchor] = school.locate(rule.anchor)
@@ -67,6 +74,8 @@ def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], where: Loc
     assert rule.check is not None
     try:
         outcome = rule.check.evaluate(scope)
+    except CareworkError:  # the school's budget ran out: the rule, not the record, is at fault
+        raise
     except Exception as exc:  # a value the type checker could not foresee; one rule, not the whole run
         return _made(make, school, rule, Status.ERROR, f"无法判断此项：{type(exc).__name__}",
                      f"this requirement could not be evaluated: {type(exc).__name__}", where)

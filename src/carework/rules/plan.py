@@ -17,7 +17,8 @@ from typing import Any
 from carework.core.errors import invalid_plan
 from carework.core.model import Bilingual
 from carework.core.problems import Problem
-from carework.reading.loader import Document
+from carework.reading.loader import DEFAULT_LIMITS, Document
+from carework.reading.source import read_source
 from carework.rules.checks import COMMON_PLACEHOLDERS, KINDS, Kind, check_keys, compile_check
 from carework.rules.expr import DATE, Env, ExprError, Typed, _lookup, compile_expr, record_env
 from carework.rules.expr_location import expression_location
@@ -108,10 +109,10 @@ PLAN_FORMAT = Record((
         Field("source", Text(), "原文", "source text", required=True),
         Field("population", APPLIES, "统计范围（分母）", "population (denominator)"),
         Field("counts", Expression(), "计入条件（分子）", "what counts (numerator)", required=True),
-        Field("target", Number(minimum=0), "目标比例", "target share", required=True),
+        Field("target", Number(minimum=0, maximum=1), "目标比例（0 到 1）", "target share (0 to 1)", required=True),
         Field("bands", ListOf(Record((
             Field("status", Text(), "状态", "status", required=True),
-            Field("at_least", Number(minimum=0), "不低于", "at least", required=True),
+            Field("at_least", Number(minimum=0, maximum=1), "不低于（0 到 1）", "at least (0 to 1)", required=True),
             Field("title", TEXT2, "名称", "name", required=True),
         ))), "分档", "bands", required=True),
         Field("levels", ListOf(Choice((Option("city", "全市", "city"), Option("district", "各区", "district")))),
@@ -137,11 +138,13 @@ def _plan_format(kinds: tuple[tuple[str, Kind], ...]) -> Record:
 
 def load_plan(path: Path, display: str | None = None) -> Plan:
     """Load and compile a plan; raises CareworkError (Failure.PLAN) listing every problem."""
+    shown = display or str(path)
+    source = read_source(path, max_bytes=DEFAULT_LIMITS.max_bytes, display=shown, follow=True)  # once, bounded
     try:
-        doc, value = load_valid(path, display or str(path), plan_format())
+        doc, value = load_valid(path, shown, plan_format(), source=source)
     except InvalidFile as exc:
         raise invalid_plan(exc.problems) from None
-    raw = path.read_bytes()
+    raw = source.data
     lines = raw.decode("utf-8-sig", errors="replace").splitlines()
     return _Builder(doc, value, hashlib.sha256(raw).hexdigest(), lines).build()
 

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from carework.core.model import School, TargetResult
 from carework.rules.engine import not_applicable, school_scope
+from carework.rules.expr.language import BUDGET
 from carework.rules.model import Plan, Target
 
 
@@ -57,7 +58,10 @@ class Standing(NamedTuple):
 def target_facts(plan: Plan, school: School, scope: dict[str, Any]) -> tuple[TargetFact, ...]:
     """The school's fact for each of the plan's targets, in plan order."""
     facts = []
+    budget = scope.get(BUDGET)
     for target in plan.targets:
+        if budget is not None:
+            budget.rule = target.id
         if not_applicable(target.population, school, scope) is not None:
             facts.append(TargetFact(False))
         elif target.counts.fn(scope, None):

@@ -180,7 +180,7 @@ def _compile_boolean(t: Boolean) -> _Check:
 
 def _compile_number(t: Integer | Number) -> _Check:
     minimum = t.minimum
-    maximum = t.maximum if isinstance(t, Integer) else None
+    maximum = t.maximum
     number = isinstance(t, Number)
 
     def check(run: Run, value: Any, parent: Path_, key: str | int) -> Any:

@@ -33,6 +33,7 @@ class Integer:
 @dataclass(frozen=True)
 class Number:
     minimum: float | None = None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,7 @@ class Run:
                                   "写一个普通的数字，如 2000", "write an ordinary number, e.g. 2000")
             if t.minimum is not None and value < t.minimum:
                 return self.error(path, "out-of-range", f"{value} 小于最小值 {t.minimum}", f"{value} is below the minimum {t.minimum}")
-            if isinstance(t, Integer) and t.maximum is not None and value > t.maximum:
+            if t.maximum is not None and value > t.maximum:
                 return self.error(path, "out-of-range", f"{value} 大于最大值 {t.maximum}", f"{value} is above the maximum {t.maximum}")
             return value
         if isinstance(t, Date):

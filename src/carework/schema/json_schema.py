@@ -74,7 +74,7 @@ def _type(t: FieldType, vocabularies: Mapping[str, tuple[str, ...]]) -> dict[str
     if isinstance(t, Integer):
         return {"type": "integer", **_bounds(t.minimum, t.maximum)}
     if isinstance(t, Number):
-        return {"type": "number", **_bounds(t.minimum, None)}
+        return {"type": "number", **_bounds(t.minimum, t.maximum)}
     if isinstance(t, Date):
         # yaml-language-server reads an unquoted 2024-03-15 as text (YAML 1.2), so a date is a string here.
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}

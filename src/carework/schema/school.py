@@ -9,6 +9,8 @@ from __future__ import annotations
 from carework.schema.fieldtypes import Boolean, Choice, Date, Field, Integer, ListOf, Number, Option, Record, Text
 
 #: A school code: letters, digits, - and _ (matched against the whole value).
+#: The provincial self-assessment is scored out of 100 (README: Limits): a score above it is a typing slip.
+SCORE_MAX = 100
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$"
 
 SCHOOL_KINDS = Choice(
@@ -232,7 +234,7 @@ SCHOOL = Record(
             Field("batch", Integer(minimum=1, maximum=9), "优质化建设创建批次（未列入不填）", "quality-construction batch (blank if none)"),
             Field("status", QUALITY_STATUS, "创建状态", "status"),
             Field("self_assessment_date", Date(), "自查自评日期", "self-assessment date"),
-            Field("self_score", Number(minimum=0), "自评得分", "self-assessment score"),
+            Field("self_score", Number(minimum=0, maximum=SCORE_MAX), "自评得分（百分制）", "self-assessment score (out of 100)"),
             Field("certified_on", Date(), "认定合格日期", "date certified"),
         )), "关工委优质化建设", "quality construction"),
         Field("research", ListOf(Record((

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from carework.core.problems import Problem
-from carework.reading.loader import Document, Path_, YamlError, load_file
+from carework.reading.loader import DEFAULT_LIMITS, Document, Path_, YamlError, parse, source_text
+from carework.reading.source import Source, read_source
 from carework.schema.compiled import compiled
 from carework.schema.fieldtypes import Record
 from carework.schema.general import Context, Run, empty_record, empty_value, kind, slip
@@ -61,10 +62,14 @@ class InvalidFile(Exception):
 _PLAIN_CONTEXT = Context()
 
 
-def load_valid(path: Path, display: str, schema: Record, ctx: Context = _PLAIN_CONTEXT) -> tuple[Document, dict[str, Any]]:
-    """Load and validate a file that is no use unless valid; raises InvalidFile with every error (warnings pass)."""
+def load_valid(path: Path, display: str, schema: Record, ctx: Context = _PLAIN_CONTEXT,
+               source: Source | None = None) -> tuple[Document, dict[str, Any]]:
+    """Load and validate a file that is no use unless valid; raises InvalidFile with every error (warnings pass).
+    `source`: the file already read (bounded, once), for a caller that needs its bytes too."""
+    if source is None:
+        source = read_source(path, max_bytes=DEFAULT_LIMITS.max_bytes, display=display, follow=True)
     try:
-        doc = load_file(path, display)
+        doc = parse(source_text(source), display)
     except YamlError as exc:
         raise InvalidFile([exc.problem]) from None
     checked = validate(doc, schema, ctx)

@@ -18,6 +18,7 @@ from typing import Any
 
 from carework.core.reference import reference_mode
 from carework.rules.expr import lower, specialise
+from carework.rules.expr.cost import MAX_ESTIMATE, estimate
 from carework.rules.expr.language import (
     ANY,
     BOOL,
@@ -64,9 +65,16 @@ def compile_expr(source: str, env: Env) -> Typed:
     except RecursionError:  # `not not not … x` thousands deep: refused, not a crash
         raise too_deep from None
     try:
-        return _Checker(env, not reference_mode()).visit(tree.body)
+        typed = _Checker(env, not reference_mode()).visit(tree.body)
+        cost = estimate(tree.body)
     except RecursionError:
         raise too_deep from None
+    if cost > MAX_ESTIMATE:
+        raise ExprError(f"表达式中的列表运算嵌套过深：估计每所学校要遍历约 {cost:,} 个列表项（上限 {MAX_ESTIMATE:,}）；"
+                        "请减少嵌套，或先在 definitions 中算好内层的列表",
+                        f"list functions nest too deeply: about {cost:,} list items per school (at most "
+                        f"{MAX_ESTIMATE:,}); nest less, or compute the inner list once in definitions")
+    return typed
 
 
 def record_env(schema: Record, variables: Mapping[str, FieldType]) -> Env:
@@ -77,6 +85,16 @@ def record_env(schema: Record, variables: Mapping[str, FieldType]) -> Env:
     for name, t in variables.items():
         names[name] = Typed(lower.lookup(name), t, frozenset(), None, (name,))
     return Env(names)
+
+
+#: The largest number a plan's expression may hold or compute from its own numbers (README: Limits).
+MAX_NUMBER = 10**15
+
+
+def _not_too_large(value: object, node: ast.AST) -> None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not abs(value) <= MAX_NUMBER:
+        raise ExprError("数字过大：计划中的数字（及其相乘等的结果）不能超过 10^15",
+                        "number too large: a plan's numbers (and what they compute to) are at most 10^15", _col(node))
 
 
 def _col(node: ast.AST) -> int:
@@ -107,6 +125,7 @@ class _Checker:
         if isinstance(value, bool):
             return Typed(lower.constant(value), BOOL, constant=True)
         if isinstance(value, (int, float)):
+            _not_too_large(value, node)
             return Typed(lower.constant(value), NUMBER, constant=True)
         if isinstance(value, str):
             return Typed(lower.constant(value), TEXT, constant=True)
@@ -195,7 +214,11 @@ class _Checker:
         if not (is_number(left.type) and is_number(right.type)):
             raise ExprError(f"不能对 {describe(left.type)} 和 {describe(right.type)} 做算术",
                             f"cannot do arithmetic on {describe(left.type)} and {describe(right.type)}", _col(node))
-        return Typed(lower.arithmetic(op, left.fn, right.fn), NUMBER, union([left, right]))
+        fn = lower.arithmetic(op, left.fn, right.fn)
+        if left.constant and right.constant:  # `99999 * 99999 * …`: the plan's own numbers, judged now
+            _not_too_large(fn({}, None), node)
+            return Typed(fn, NUMBER, union([left, right]), constant=True)
+        return Typed(fn, NUMBER, union([left, right]))
 
     def visit_Compare(self, node: ast.Compare) -> Typed:
         operands = [self.visit(node.left)]

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from carework.core.errors import CareworkError, Failure
 from carework.schema.fieldtypes import Boolean, Choice, Date, Integer, ListOf, Number, Record, Text
 
 Scope = Mapping[str, Any]
@@ -139,6 +140,45 @@ def union(parts: list[Typed]) -> frozenset[tuple[str, ...]]:
     for p in parts:
         out |= p.fields
     return out
+
+
+#: The most list items one school's checks may visit, all rules together (README: Limits). A plan's rules visit each
+#: list a few times; a rule that loops inside a loop inside a loop over a large record would run for hours.
+MAX_STEPS = 20_000_000
+#: Where a school's scope keeps its budget: names starting with `_` are refused in expressions, so no rule reads it.
+BUDGET = "_budget"
+
+
+class Budget:
+    """The list items a school's checks may still visit; charged by every loop over a list, in both twins alike.
+    `school` and `rule` (the one being evaluated) name the culprit when it runs out."""
+
+    __slots__ = ("left", "school", "rule")
+
+    def __init__(self, school: str, steps: int | None = None) -> None:
+        self.left = MAX_STEPS if steps is None else steps
+        self.school = school
+        self.rule = ""
+
+
+def charge(s: Scope, listed: Any) -> None:
+    """Count a loop over `listed` against the scope's budget (nothing when the scope has none, or for a non-list);
+    raises CareworkError (a plan failure) when the budget runs out."""
+    budget = s.get(BUDGET)
+    if budget is not None and type(listed) is list:
+        budget.left -= len(listed)
+        if budget.left < 0:
+            raise over_budget(budget)
+
+
+def over_budget(budget: Budget) -> CareworkError:
+    where = f"{budget.rule}（{budget.school}）"
+    return CareworkError(
+        Failure.PLAN,
+        f"计划中的 {where} 要遍历的列表项超过上限 {MAX_STEPS:,} 个，已停止：请简化这条规则（不要在 count、any、where 等里面再套列表运算，"
+        "可先用 definitions 算好）",
+        f"{budget.rule} ({budget.school}) would visit over {MAX_STEPS:,} list items; stopped: simplify the rule (no list "
+        "functions inside count, any, where…; compute the inner list once in definitions)")
 
 
 def member(a: Any, b: Any) -> bool:

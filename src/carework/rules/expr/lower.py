@@ -11,7 +11,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from carework.rules.expr.language import Compiled, Scope, member
+from carework.rules.expr.language import Compiled, Scope, charge, member
 
 
 def constant(value: Any) -> Compiled:
@@ -62,7 +62,12 @@ def minus(f: Compiled) -> Compiled:
 
 
 def concatenation(lf: Compiled, rf: Compiled) -> Compiled:
-    return lambda s, i: items(lf(s, i)) + items(rf(s, i))
+    def concatenate(s: Scope, i: Any) -> list[Any]:
+        joined = items(lf(s, i)) + items(rf(s, i))
+        charge(s, joined)
+        return joined
+
+    return concatenate
 
 
 def arithmetic(op: Callable[[Any, Any], Any], lf: Compiled, rf: Compiled) -> Compiled:
@@ -71,11 +76,17 @@ def arithmetic(op: Callable[[Any, Any], Any], lf: Compiled, rf: Compiled) -> Com
         if a is None or b is None or (op is operator.truediv and b == 0):
             return None
         try:  # `(0 or "a") + 1` type-checks as "unknown"; at run time it is nothing, not a crash
-            return op(a, b)
+            value = op(a, b)
+            # An integer past 2**63 becomes a float (1e+30), which a message can show; Python will not print an
+            # integer of over 4,300 digits, and nothing a school records is counted that high.
+            return float(value) if type(value) is int and abs(value) > _LARGEST_INTEGER else value
         except (TypeError, OverflowError):
             return None
 
     return arith
+
+
+_LARGEST_INTEGER = 2**63
 
 
 def not_member(a: Any, b: Any) -> bool:
@@ -122,40 +133,67 @@ def count_all(get: Compiled) -> Compiled:
 
 def _share(xs: Any, pred: Compiled, scope: Scope) -> float:
     listed = items(xs)
+    charge(scope, listed)
     return sum(1 for x in listed if pred(scope, x)) / len(listed) if listed else 0.0
 
 
 def predicate(name: str, get: Compiled, p: Compiled) -> Compiled:
     """count, any, all, where, map, share or sum of `p` over the items of the list `get` reads."""
-    if name == "count":
-        return lambda s, i: sum(1 for x in items(get(s, i)) if p(s, x))
-    if name == "any":
-        return lambda s, i: any(p(s, x) for x in items(get(s, i)))
-    if name == "all":
-        return lambda s, i: all(p(s, x) for x in items(get(s, i)))
-    if name == "where":
-        return lambda s, i: [x for x in items(get(s, i)) if p(s, x)]
-    if name == "map":
-        return lambda s, i: [p(s, x) for x in items(get(s, i))]
     if name == "share":
         return lambda s, i: _share(get(s, i), p, s)
-    assert name == "sum"
-    return lambda s, i: sum(v for x in items(get(s, i)) if isinstance(v := p(s, x), (int, float)))
+    loop = _LOOPS[name]
+    return lambda s, i: loop(p, s, charged(s, get(s, i)))
+
+
+def charged(s: Scope, value: Any) -> list[Any]:
+    """The items of `value`, counted against the school's budget (see `language.charge`)."""
+    listed = items(value)
+    charge(s, listed)
+    return listed
+
+
+_LOOPS: dict[str, Callable[[Compiled, Scope, list[Any]], Any]] = {
+    "count": lambda p, s, xs: sum(1 for x in xs if p(s, x)),
+    "any": lambda p, s, xs: any(p(s, x) for x in xs),
+    "all": lambda p, s, xs: all(p(s, x) for x in xs),
+    "where": lambda p, s, xs: [x for x in xs if p(s, x)],
+    "map": lambda p, s, xs: [p(s, x) for x in xs],
+    "sum": lambda p, s, xs: sum(v for x in xs if isinstance(v := p(s, x), (int, float))),
+}
 
 
 def flatten(get: Compiled) -> Compiled:
-    return lambda s, i: [y for x in items(get(s, i)) for y in items(x)]
+    def flat(s: Scope, i: Any) -> list[Any]:
+        out = [y for x in charged(s, get(s, i)) for y in items(x)]
+        charge(s, out)
+        return out
+
+    return flat
 
 
 def unique(get: Compiled) -> Compiled:
+    """The items without repeats, in order, in linear time: each item is looked up by a hashable stand-in that is
+    equal exactly when the items are (`1`, `1.0` and `True` alike, as `==` has them)."""
     def distinct(s: Scope, i: Any) -> list[Any]:
+        seen: set[Any] = set()
         out: list[Any] = []
-        for value in items(get(s, i)):
-            if value not in out:
+        for value in charged(s, get(s, i)):
+            key = frozen(value)
+            if key not in seen:
+                seen.add(key)
                 out.append(value)
         return out
 
     return distinct
+
+
+def frozen(value: Any) -> Any:
+    """A hashable value equal to `frozen(other)` exactly when `value == other`, for the values a record holds."""
+    if isinstance(value, dict):
+        return (dict, frozenset((k, frozen(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return (list, tuple(frozen(v) for v in value))
+    return value
 
 
 def length(get: Compiled) -> Compiled:

@@ -15,7 +15,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from carework.rules.expr.language import Compiled, Scope, Typed, member
+from carework.rules.expr.language import Compiled, Scope, Typed, charge, member
 from carework.schema.fieldtypes import ListOf
 
 
@@ -105,6 +105,7 @@ def predicate(name: str, xs: Typed, per_item: Typed) -> Compiled | None:
     if name == "count":
         def count(s: Scope, i: Any) -> int:
             xs = get(s, i)
+            charge(s, xs)
             n = 0
             if isinstance(xs, list):
                 for x in xs:
@@ -116,6 +117,7 @@ def predicate(name: str, xs: Typed, per_item: Typed) -> Compiled | None:
     if name == "any":
         def any_of(s: Scope, i: Any) -> bool:
             xs = get(s, i)
+            charge(s, xs)
             if isinstance(xs, list):
                 for x in xs:
                     if p(s, x):
@@ -126,6 +128,7 @@ def predicate(name: str, xs: Typed, per_item: Typed) -> Compiled | None:
     if name == "all":
         def all_of(s: Scope, i: Any) -> bool:
             xs = get(s, i)
+            charge(s, xs)
             if isinstance(xs, list):
                 for x in xs:
                     if not p(s, x):
@@ -136,6 +139,7 @@ def predicate(name: str, xs: Typed, per_item: Typed) -> Compiled | None:
     if name == "where":
         def where(s: Scope, i: Any) -> list[Any]:
             xs = get(s, i)
+            charge(s, xs)
             return [x for x in xs if p(s, x)] if isinstance(xs, list) else []
 
         return where
@@ -143,12 +147,14 @@ def predicate(name: str, xs: Typed, per_item: Typed) -> Compiled | None:
     if name == "map" and field_name is not None:  # `map(leaders, item.name)`
         def map_field(s: Scope, i: Any) -> list[Any]:
             xs = get(s, i)
+            charge(s, xs)
             return [x.get(field_name) if isinstance(x, dict) else None for x in xs] if isinstance(xs, list) else []
 
         return map_field
     if name == "map":
         def map_(s: Scope, i: Any) -> list[Any]:
             xs = get(s, i)
+            charge(s, xs)
             return [p(s, x) for x in xs] if isinstance(xs, list) else []
 
         return map_
@@ -160,6 +166,7 @@ def field_test(name: str, get: Compiled, field_name: str, literal: Any) -> Compi
     if name == "count":
         def count(s: Scope, i: Any) -> int:
             listed = get(s, i)
+            charge(s, listed)
             n = 0
             if isinstance(listed, list):
                 for x in listed:
@@ -171,6 +178,7 @@ def field_test(name: str, get: Compiled, field_name: str, literal: Any) -> Compi
     if name == "any":
         def any_of(s: Scope, i: Any) -> bool:
             listed = get(s, i)
+            charge(s, listed)
             if isinstance(listed, list):
                 for x in listed:
                     if (x.get(field_name) if isinstance(x, dict) else None) == literal:
@@ -181,6 +189,7 @@ def field_test(name: str, get: Compiled, field_name: str, literal: Any) -> Compi
 
     def where(s: Scope, i: Any) -> list[Any]:
         listed = get(s, i)
+        charge(s, listed)
         if not isinstance(listed, list):
             return []
         return [x for x in listed if (x.get(field_name) if isinstance(x, dict) else None) == literal]
