@@ -14,7 +14,8 @@ from carework.schema.redact import Redactor
 
 
 def redacted(run: CheckRun) -> CheckRun:
-    """`run` with each school's people masked in its own results and problems (see `schema.redact`)."""
+    """`run` with each school's people masked in its own results, problems and rectification ledger (see
+    `schema.redact`)."""
     redactor = Redactor(True)
     schools = {s.code: s for s in run.schools}
     files = {s.file: s.code for s in run.schools}
@@ -37,7 +38,9 @@ def redacted(run: CheckRun) -> CheckRun:
         mask = hide(files.get(p.location.file))
         problems.append(replace(p, message_zh=mask(p.message_zh), message_en=mask(p.message_en), fix_zh=mask(p.fix_zh),
                                 fix_en=mask(p.fix_en)))
-    return replace(run, results=run.results.changed(results), problems=problems,
+    ledger = [replace(item, person=hide(item.school)(item.person), measure=hide(item.school)(item.measure),
+                      note=hide(item.school)(item.note)) for item in run.rectifications]
+    return replace(run, results=run.results.changed(results), problems=problems, rectifications=ledger,
                    listed=None if run.listed is None else run.listed.changed(results))
 
 
