@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from carework.checking.run import CheckRun
-from carework.checking.summary import Tally, by_section, gap_weight, tally
+from carework.checking.summary import Tally, blocked_rules, by_section, explained_errors, gap_weight, tally
 from carework.core.i18n import denominator_note, percent, t
 from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, Result, School, Status
 from carework.core.problems import Problem
@@ -54,7 +54,7 @@ class TextFormat(Format):
             console.print(Text(f"{clean} 所学校全部达标，未逐一列出" if lang == "zh" else f"{clean} school(s) met every requirement (not listed)",
                                style="green"))
             console.print()
-        self.problems(console, run.problems)
+        self.problems(console, run)
         self.summary(console, run)
         yield self.written()
 
@@ -63,12 +63,13 @@ class TextFormat(Format):
 
     def piece(self, plan: Plan, school: School, results: list[Result]) -> str:
         """A school's gaps, errors and waivers by section under a heading; "" when it has none to show."""
-        shown = [r for r in results if r.status in (Status.FAIL, Status.ERROR, Status.WAIVED)]
-        if not shown:
+        explained = explained_errors(plan, school, results)  # shown under the data problem that causes them
+        shown = [r for r in results if r.status in (Status.FAIL, Status.ERROR, Status.WAIVED) and r.rule not in explained]
+        if not shown and not explained:
             return ""
         lang = self.options.lang
         section_of = {r.id: r.section for r in plan.rules}
-        lines = [self.heading(school, results)]
+        lines = [self.heading(school, results, bool(explained))]
         for section in plan.sections:
             mine = [r for r in shown if section_of[r.rule] == section.number]
             if mine:
@@ -99,7 +100,7 @@ class TextFormat(Format):
     def lang_label(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.options.lang == "zh" else pair[1]
 
-    def heading(self, school: School, results: list[Result]) -> Text:
+    def heading(self, school: School, results: list[Result], explained: bool = False) -> Text:
         lang = self.options.lang
         counts = tally(results)
         weights = gap_weight(results)
@@ -109,12 +110,12 @@ class TextFormat(Format):
         if lang == "zh":
             tail = f"未达标 {counts.failed} 项（{levels}）" if counts.failed else "无未达标项"
             if counts.errors:
-                tail += f"，无法判断 {counts.errors} 项"
+                tail += f"，无法判断 {counts.errors} 项" + ("（原因见“数据问题”）" if explained else "")
             text = f"{school.name}（{school.code}）· {school.district} · {kind} — {tail}"
         else:
             tail = f"{counts.failed} gap(s) ({levels_en})" if counts.failed else "no gaps"
             if counts.errors:
-                tail += f", {counts.errors} not judged"
+                tail += f", {counts.errors} not judged" + (" (see Data problems)" if explained else "")
             text = f"{school.name} ({school.code}) · {school.district} · {kind} — {tail}"
         return Text(text, style="bold underline")
 
@@ -135,13 +136,18 @@ class TextFormat(Format):
         text.append(f"  {where}", style="dim")
         return text
 
-    def problems(self, console: Console, problems: list[Problem]) -> None:
-        if not problems:
+    def problems(self, console: Console, run: CheckRun) -> None:
+        if not run.problems:
             return
         lang = self.options.lang
         console.print(Text(t("data_problems", lang), style="bold"))
-        for p in problems:
+        blocked = blocked_rules(run)
+        for p in run.problems:
             console.print(problem_line(p, lang))
+            if p in blocked:
+                ids = "、".join(blocked[p]) if lang == "zh" else ", ".join(blocked[p])
+                console.print(Text(f"      因此以下 {len(blocked[p])} 条规则无法判断：{ids}" if lang == "zh"
+                                   else f"      so {len(blocked[p])} rule(s) cannot be judged: {ids}", style="magenta"))
         console.print()
 
     def summary(self, console: Console, run: CheckRun) -> None:
@@ -194,12 +200,13 @@ class TextFormat(Format):
             head = (f"未更新 {len(run.stale)} 所（超过 {limit} 天没有更新，或没填更新日期 updated）" if lang == "zh"
                     else f"Not updated: {len(run.stale)} record(s) older than {limit} days, or without an updated date")
             console.print(Text(head, style="bold"))
-            for s in run.stale:
-                if s.updated is None:
+            for old in run.stale:
+                if old.updated is None:
                     when = "未填更新日期" if lang == "zh" else "no updated date"
                 else:
-                    when = f"{s.updated} 更新，已 {s.age_days} 天" if lang == "zh" else f"updated {s.updated}, {s.age_days} days ago"
-                console.print(Text(f"  {s.district}  {s.code}  {s.name}  {when}  {s.file}"))
+                    when = (f"{old.updated} 更新，已 {old.age_days} 天" if lang == "zh"
+                            else f"updated {old.updated}, {old.age_days} days ago")
+                console.print(Text(f"  {old.district}  {old.code}  {old.name}  {when}  {old.file}"))
 
     def targets_table(self, run: CheckRun) -> Table:
         lang = self.options.lang

@@ -37,6 +37,7 @@ from carework.report.records import (
     TargetInfo,
 )
 from carework.rules.model import Rule
+from carework.schema.general import field_words
 from carework.schema.school import OWNERSHIP, QUALITY_STATUS, SCHOOL_KINDS
 
 #: How many of the schools closest to a target are named, at least (more when more are needed).
@@ -173,7 +174,7 @@ class ContextBuilder:
 
     def problem(self, p: Problem) -> ProblemInfo:
         level = Bilingual("错误", "error") if p.level == "error" else Bilingual("警告", "warning")
-        return ProblemInfo(p.location.file, p.location.line, p.location.column, p.location.dotted(), p.level, level,
+        return ProblemInfo(p.location.file, p.location.line, p.location.column, field_words(None, p.location.path)[1], p.level, level,
                            Bilingual(p.message_zh, p.message_en), Bilingual(p.fix_zh, p.fix_en))
 
     def school_page(self, code: str) -> dict[str, Any]:
