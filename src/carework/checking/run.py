@@ -117,6 +117,10 @@ class CheckRun:
     #: The results that listings show (each school's gap list, CI annotations): with a baseline only the new gaps
     #: and what is not a gap; None: all of `results`. Counts, rates and verdicts always use `results`.
     listed: SchoolResults | None = None
+    #: The school codes and districts asked about (`--school`, `--district`): a run about one school or one district
+    #: is shown without the rest of the city's figures.
+    asked_schools: tuple[str, ...] = ()
+    asked_districts: tuple[str, ...] = ()
 
     @property
     def listing(self) -> SchoolResults:

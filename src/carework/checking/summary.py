@@ -79,8 +79,8 @@ def common_gaps(run: CheckRun) -> list[tuple[str, int]]:
 def explained_errors(plan: Plan, school: School, results: Iterable[Result]) -> set[str]:
     """The rules of `school` left unjudged by one of its invalid values, which its data problems already explain."""
     rules = {r.id: r for r in plan.rules}
-    return {r.rule for r in results if r.status == Status.ERROR and school.invalid
-            and any(blocked_by(rules[r.rule], bad) for bad in school.invalid)}
+    bad = [p.location.path for p in school.problems if p.level == "error"]  # a run's schools keep these, not `invalid`
+    return {r.rule for r in results if r.status == Status.ERROR and bad and any(blocked_by(rules[r.rule], path) for path in bad)}
 
 
 def blocked_rules(run: CheckRun) -> dict[Problem, list[str]]:

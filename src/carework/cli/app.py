@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from carework import __version__
-from carework.cli import check, files, report, rules
+from carework.cli import check, files, listing, report, rules
 from carework.cli.boundary import crashed
 
 app = typer.Typer(
@@ -39,7 +39,7 @@ def root(
     """carework：教育关工委工作要点达标检查。"""
 
 
-for command in (check.check, report.report, rules.rules, rules.explain, files.template, files.schema):
+for command in (check.check, report.report, rules.rules, rules.explain, files.template, files.schema, listing.schools, listing.districts):
     app.command()(command)
 
 

@@ -44,6 +44,7 @@ class CheckOptions:
     fail_on: str
     output: Path | None = None
     baseline: Path | None = None
+    summary_only: bool = False
 
 
 def check(
@@ -70,13 +71,16 @@ def check(
     section: Annotated[list[int] | None, typer.Option("--section", help="Only this section number (repeatable).")] = None,
     rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule id (repeatable).")] = None,
     no_cache: NoCacheOpt = False,
+    summary_only: Annotated[bool, typer.Option(
+        "--summary-only", help="Only the summary (figures, targets, who has not reported): no school's list, and the "
+                               "data problems counted, not listed.")] = False,
 ) -> None:
     """检查学校记录。Check school records against the plan and print the gaps and a summary.
 
     With PATHS, only those records are reported on; aggregate targets are still computed over the whole data set.
     """
     run = run_options(paths, plan, waivers, as_of, lang, school, district, section, rule, changed_since, no_cache, roster)
-    finish(ctx, lang, run_check, CheckOptions(run, fmt, fail_on, output, baseline))
+    finish(ctx, lang, run_check, CheckOptions(run, fmt, fail_on, output, baseline, summary_only))
 
 
 def run_check(options: CheckOptions) -> ExitCode:
@@ -88,12 +92,13 @@ def run_check(options: CheckOptions) -> ExitCode:
     lang = options.run.lang
     known = load_baseline(options.baseline, display_path(options.baseline)) if options.baseline else None
     terminal = _auto_format() if options.fmt == "auto" or options.output else options.fmt
-    formatter = FORMATS[terminal].make(FormatOptions(lang=lang, color=use_color(), width=width()))
+    formatter = FORMATS[terminal].make(FormatOptions(lang=lang, color=use_color(), width=width(),
+                                                     summary_only=options.summary_only))
     document: Format | None = None
     if options.output:
         chosen = format_for_file(options.output) if options.fmt == "auto" else options.fmt
         document = FORMATS[chosen].make(FormatOptions(lang=lang, color=False, width=100))
-    run = checked(options.run, progress_wanted(options.fmt), (formatter,) + ((document,) if document else ()))
+    run = checked(options.run, progress_wanted(), (formatter,) + ((document,) if document else ()))
     comparison = compare(run, known) if known else None
     if comparison:
         run = only_new(run, comparison)

@@ -62,7 +62,7 @@ def run_report(options: ReportOptions) -> ExitCode:
     lang = options.run.lang
     if options.templates is not None and not options.templates.is_dir():
         raise refused(f"模板文件夹 {options.templates} 不存在", f"no template folder {options.templates}")
-    run = checked(options.run, progress_wanted("text"))
+    run = checked(options.run, progress_wanted())
     selection = options.run
     full = not (selection.schools or selection.districts or selection.paths)
     districts = sorted({s.district for s in run.schools}) if full else list(selection.districts if not selection.schools else ())

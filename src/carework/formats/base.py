@@ -18,6 +18,8 @@ class FormatOptions:
     lang: Lang = "zh"
     color: bool = False
     width: int = 100
+    #: Only the figures, no school's list (`--summary-only`): what a city of thousands of schools needs first.
+    summary_only: bool = False
 
 
 class Format(ABC):

@@ -18,7 +18,7 @@ from rich.text import Text
 from carework.checking.run import CheckRun
 from carework.checking.summary import Tally, blocked_rules, by_section, explained_errors, gap_weight, tally
 from carework.core.i18n import denominator_note, percent, t
-from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, Result, School, Status
+from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, Result, School, Status, TargetResult
 from carework.core.problems import Problem
 from carework.formats.base import Format, FormatOptions
 from carework.rules.model import Plan
@@ -44,12 +44,13 @@ class TextFormat(Format):
         lang = self.options.lang
         schools = {s.code: s for s in run.schools}
         clean = 0
-        for piece in run.listing.pieces(self.piece_key(), lambda code, results: self.piece(run.plan, schools[code], results)):
-            if piece:
-                yield piece
-            else:
-                clean += 1
         console = self.console()
+        if not self.options.summary_only:
+            for piece in run.listing.pieces(self.piece_key(), lambda code, results: self.piece(run.plan, schools[code], results)):
+                if piece:
+                    yield piece
+                else:
+                    clean += 1
         if clean:
             console.print(Text(f"{clean} 所学校全部达标，未逐一列出" if lang == "zh" else f"{clean} school(s) met every requirement (not listed)",
                                style="green"))
@@ -140,6 +141,13 @@ class TextFormat(Format):
         if not run.problems:
             return
         lang = self.options.lang
+        if self.options.summary_only:
+            errors = sum(p.level == "error" for p in run.problems)
+            console.print(Text(f"{t('data_problems', lang)}：错误 {errors} 个，警告 {len(run.problems) - errors} 个（去掉 --summary-only 可看每一条）"
+                               if lang == "zh" else f"{t('data_problems', lang)}: {errors} error(s), {len(run.problems) - errors} "
+                               "warning(s) (leave out --summary-only to see each)", style="bold"))
+            console.print()
+            return
         console.print(Text(t("data_problems", lang), style="bold"))
         blocked = blocked_rules(run)
         for p in run.problems:
@@ -169,10 +177,10 @@ class TextFormat(Format):
         sections.add_row("合计" if lang == "zh" else "Total", percent(total.rate), str(total.passed), str(total.failed),
                          str(total.waived), str(total.not_applicable), str(total.errors), style="bold")
         console.print(sections)
-        if run.targets:
+        if run.targets and not run.asked_schools:  # one school's view is its own list and status, not the city's
             console.print(self.targets_table(run))
             for result in run.targets:
-                if result.level == "city" and (result.not_reported or result.excluded):
+                if result.level == "city" and not run.asked_districts and (result.not_reported or result.excluded):
                     console.print(Text(f"{result.target_id} {t('city', lang)}：{denominator_note(result, lang)}" if lang == "zh"
                                        else f"{result.target_id} {t('city', lang)}: {denominator_note(result, lang)}", style="dim"))
         self.city_lists(console, run)
@@ -187,7 +195,7 @@ class TextFormat(Format):
         """Who has not reported (未报送) and whose record is out of date (未更新), by district; or that, without a
         roster, nobody can be seen as not reported."""
         lang = self.options.lang
-        if run.roster is None:
+        if run.roster is None and not run.asked_schools:
             console.print(Text(t("no_roster", lang), style="yellow"))
         elif run.not_reported:
             head = (f"未报送 {len(run.not_reported)} 所（名册上有、没有记录文件；在总体目标中按未达标计）" if lang == "zh"
@@ -211,12 +219,12 @@ class TextFormat(Format):
     def targets_table(self, run: CheckRun) -> Table:
         lang = self.options.lang
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title=t("targets", lang), title_justify="left")
-        absent = any(result.not_reported for result in run.targets)
+        absent = any(result.not_reported for result in shown_targets(run))
         for key, justify in (("target", "left"), ("level", "left"), ("current", "right"), ("target", "right"),
                              ("needed", "right"), ("status", "left")) + ((("not_reported", "right"),) if absent else ()):
             table.add_column(t(key, lang), justify=justify)  # type: ignore[arg-type]
         titles = {tg.id: tg for tg in run.plan.targets}
-        for result in run.targets:
+        for result in shown_targets(run):
             target = titles[result.target_id]
             band = next((b.title.get(lang) for b in target.bands if b.status == result.status), result.status)
             scope = t("city", lang) if result.district is None else result.district
@@ -224,6 +232,13 @@ class TextFormat(Format):
                           percent(result.target), str(result.needed), band,
                           *((str(result.not_reported),) if absent else ()))
         return table
+
+
+def shown_targets(run: CheckRun) -> list[TargetResult]:
+    """The target rows a run's view shows: every row, or with --district only those districts' rows."""
+    if not run.asked_districts:
+        return run.targets
+    return [r for r in run.targets if r.district in run.asked_districts]
 
 
 def problem_line(p: Problem, lang: Any) -> Text:

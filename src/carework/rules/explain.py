@@ -63,7 +63,7 @@ def explain_text(plan: Plan, rule_id: str, lang: Lang) -> str | None:
     rule = plan.rule(rule_id)
     if rule is not None:
         return _explain_rule(plan, rule, lang)
-    target = next((tg for tg in plan.targets if tg.id == rule_id), None)
+    target = next((tg for tg in plan.targets if tg.id.casefold() == rule_id.casefold()), None)
     return _explain_target(plan, target, lang) if target else None
 
 

@@ -113,10 +113,11 @@ class Plan:
     period_line: int = 1
 
     def rule(self, rule_id: str) -> Rule | None:
+        """The rule of this id, written in any case (`s2-06` is S2-06, as people type it)."""
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        return None
+        return next((rule for rule in self.rules if rule.id.casefold() == rule_id.casefold()), None)
 
     def section(self, number: int) -> Section | None:
         for section in self.sections:
