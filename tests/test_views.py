@@ -104,3 +104,42 @@ def test_the_progress_bar_follows_standard_error_only(monkeypatch: pytest.Monkey
     monkeypatch.delenv("CI")
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     assert not progress.wanted()
+
+
+def test_a_report_for_one_school_in_a_new_folder_links_to_no_missing_index(sample: Path, tmp_path: Path) -> None:
+    out = tmp_path / "新文件夹"
+    code, _ = invoke("report", "--as-of", AS_OF, "--school", "zl-ye-002", "--out", str(out))
+    page = (out / "schools" / "ZL-YE-002.md").read_text(encoding="utf-8")
+    assert code == 0 and not (out / "index.md").exists() and "index.md" not in page and "返回索引" not in page
+    code, _ = invoke("report", "--as-of", AS_OF, "--out", str(out))  # the whole city: now there is an index
+    code, _ = invoke("report", "--as-of", AS_OF, "--school", "ZL-YE-002", "--out", str(out))
+    assert "](../index.md)" in (out / "schools" / "ZL-YE-002.md").read_text(encoding="utf-8")
+
+
+def test_the_index_counts_each_school_s_must_gaps(sample: Path, tmp_path: Path) -> None:
+    invoke("report", "--as-of", AS_OF, "--out", str(tmp_path))
+    index = (tmp_path / "index.md").read_text(encoding="utf-8")
+    assert "| 未达标 | 其中必须项 | 无法判断 | 达标率 |" in index
+    assert "| ZL-YE-002 | 6 | 2 | 0 | 83.8% |" in index
+
+
+def test_source_text_notes_say_where_the_copy_breaks_off_or_was_blanked(sample: Path, tmp_path: Path) -> None:
+    _, out = invoke("explain", "S5-04")
+    assert "原文在“加强生命教育、挫折教”处中断" in out.replace("所据原文不完整，在", "原文在")
+    _, out = invoke("explain", "S3-07", "--lang", "en")
+    assert "place name blanked out" in out
+    _, out = invoke("explain", "S2-06")
+    assert "注：" not in out
+    invoke("report", "--as-of", AS_OF, "--out", str(tmp_path))
+    pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "schools").glob("*.md")]
+    assert any("| 挫折教（注：所据原文不完整" in page for page in pages)
+    assert any("挖掘\\*本地优秀历史文化资源（注：“\\*”是所据原文中被隐去的地名" in page for page in pages)  # Markdown-escaped
+
+
+def test_english_words_are_one_to_one_with_the_chinese() -> None:
+    from carework.core.i18n import WORDS
+    from carework.core.model import STATUS_LABELS
+
+    english: dict[str, str] = {}
+    for zh, en in [*WORDS.values(), *STATUS_LABELS.values()]:
+        assert english.setdefault(en.casefold(), zh) == zh, f"{en!r} stands for both {english[en.casefold()]} and {zh}"

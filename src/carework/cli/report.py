@@ -66,7 +66,8 @@ def run_report(options: ReportOptions) -> ExitCode:
     selection = options.run
     full = not (selection.schools or selection.districts or selection.paths)
     districts = sorted({s.district for s in run.schools}) if full else list(selection.districts if not selection.schools else ())
-    files = render_pages(make_renderer(lang, options.templates), pages(run, Scope(full, tuple(districts))))
+    has_index = full or (options.out / "index.md").is_file()  # a page written alone into a new folder links nowhere
+    files = render_pages(make_renderer(lang, options.templates), pages(run, Scope(full, tuple(districts), has_index)))
     try:
         written = write_reports(options.out, files, prune=full)
     except OSError as exc:

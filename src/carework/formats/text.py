@@ -132,7 +132,7 @@ class TextFormat(Format):
             prefix = f"（已豁免至 {result.waiver.expires}）" if lang == "zh" else f"(waived until {result.waiver.expires}) "
             text.append(prefix, style="dim")
         elif result.status == Status.ERROR:
-            text.append(self.lang_label(STATUS_LABELS[Status.ERROR]) + "：" if lang == "zh" else "error: ", style="magenta")
+            text.append(self.lang_label(STATUS_LABELS[Status.ERROR]) + "：" if lang == "zh" else "not judged: ", style="magenta")
         text.append(result.message(lang))
         text.append(f"  {where}", style="dim")
         return text

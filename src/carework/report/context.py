@@ -132,7 +132,7 @@ class ContextBuilder:
             status_label=_STATUS_LABELS[result.status], severity=result.severity,
             severity_label=_SEVERITY_LABELS[result.severity],
             message=Bilingual(result.message_zh, result.message_en), remedy=rule.remedy, source=rule.source,
-            file=result.location.file, line=result.location.line,
+            file=result.location.file, line=result.location.line, source_note=self.run.plan.source_note(rule.source),
             reason=waiver.reason if waiver else "", approved_by=waiver.approved_by if waiver else "",
             expires=waiver.expires.isoformat() if waiver else "",
         )

@@ -63,6 +63,8 @@ class Finding:
     source: str
     file: str
     line: int
+    #: What to know about the source sentence's copy (truncated, a place name blanked out), if anything.
+    source_note: Bilingual | None = None
     reason: str = ""
     approved_by: str = ""
     expires: str = ""

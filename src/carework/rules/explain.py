@@ -78,6 +78,9 @@ def _explain_rule(plan: Plan, rule: Rule, lang: Lang) -> str:
              f"{t('section', lang)}：{_section_title(plan, rule.section, lang)}" if zh else
              f"{t('section', lang)}: {_section_title(plan, rule.section, lang)}",
              f"{t('source', lang)}：“{rule.source}”" if zh else f"{t('source', lang)}: “{rule.source}”"]
+    note = plan.source_note(rule.source)
+    if note:
+        lines.append(f"  （注：{note.zh}）" if zh else f"  (note: {note.en})")
     if rule.scope == "bureau":
         lines.append(t("scope_bureau", lang))
         return "\n".join(lines) + "\n"

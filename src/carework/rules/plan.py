@@ -190,6 +190,7 @@ class _Builder:
             period=(head["period"]["start"], head["period"]["end"]), sections=sections, settings=settings,
             vocabularies=vocabularies, definitions=definitions, rules=rules, targets=targets,
             file=self.doc.file, digest=self.digest, period_line=self.doc.locate(("plan", "period")).line,
+            source=head.get("source") or "",
         )
 
     def compile(self, source: str, env: Env, path: tuple[str | int, ...], what: str) -> Typed | None:
