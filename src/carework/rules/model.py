@@ -40,7 +40,7 @@ class Applicability:
     kinds: tuple[str, ...] | None = None
     ownership: tuple[str, ...] | None = None
     batches: tuple[int, ...] | None = None
-    when: Typed | None = None
+    when: "Typed | None" = None
     when_text: str = ""
 
 
@@ -54,7 +54,7 @@ class Rule:
     scope: Scope
     severity: Severity
     applies: Applicability
-    check: Check | None
+    check: "Check | None"
     message: Bilingual
     remedy: Bilingual
     reading: Bilingual | None
@@ -84,13 +84,13 @@ class Target:
     title: Bilingual
     source: str
     population: Applicability
-    counts: Typed
+    counts: "Typed"
     counts_text: str
     target: float
     bands: tuple[Band, ...]
     levels: tuple[str, ...]
     due: dt.date
-    progress: tuple[Typed, ...]
+    progress: tuple["Typed", ...]
     line: int
 
 
@@ -105,7 +105,7 @@ class Plan:
     sections: tuple[Section, ...]
     settings: dict[str, Setting]
     vocabularies: dict[str, tuple[str, ...]]
-    definitions: tuple[tuple[str, Typed], ...]
+    definitions: tuple[tuple[str, "Typed"], ...]
     rules: tuple[Rule, ...]
     targets: tuple[Target, ...]
     file: str
