@@ -259,13 +259,14 @@ _BRACKETS = re.compile(r"[（(]([^）)]*)[）)]")
 def choice_spellings(t: Choice) -> dict[str, str]:
     """Every Chinese or English way of writing an option that names only it: its label (校长（园长）), the label
     without its bracket (校长) and the bracket's alternative (园长), its English label."""
-    seen: dict[str, set[str]] = {}
+    seen: dict[str, list[str]] = {}  # in declaration order, so the JSON Schema that lists them is stable
     for option in t.options:
-        forms = {option.zh, option.en, _BRACKETS.sub("", option.zh).strip()}
-        forms.update(inner.strip() for inner in _BRACKETS.findall(option.zh) if not inner.startswith("如"))
-        for form in forms - {""}:
-            seen.setdefault(form, set()).add(option.value)
-    return {form: next(iter(values)) for form, values in seen.items() if len(values) == 1}
+        forms = [option.zh, option.en, _BRACKETS.sub("", option.zh).strip()]
+        forms += [inner.strip() for inner in _BRACKETS.findall(option.zh) if not inner.startswith("如")]
+        for form in dict.fromkeys(forms):
+            if form and option.value not in seen.setdefault(form, []):
+                seen[form].append(option.value)
+    return {form: values[0] for form, values in seen.items() if len(values) == 1}
 
 
 def field_words(schema: Record | None, path: Path_) -> tuple[str, str]:
