@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from carework.checking.run import CheckRun
-from carework.checking.summary import Tally, gap_weight, gaps, tally
+from carework.checking.summary import Tally, blocked_rules, gap_weight, gaps, tally
 from carework.core.i18n import denominator_note
 from carework.core.model import (
     SEVERITY_LABELS,
@@ -94,6 +94,7 @@ class ContextBuilder:
         for p in run.problems:
             self.problems_by_file.setdefault(p.location.file, []).append(p)
         self.bad_files = {p.location.file for p in run.problems if p.level == "error"}
+        self.blocked = blocked_rules(run)
         self.plan = PlanInfo(run.plan.id, run.plan.title, run.plan.issuer, run.plan.year)
         self.section_numbers = tuple(s.number for s in run.plan.sections)
         # Per-school figures are asked for by several pages (school, district, city, index): computed once each.
@@ -175,7 +176,7 @@ class ContextBuilder:
     def problem(self, p: Problem) -> ProblemInfo:
         level = Bilingual("错误", "error") if p.level == "error" else Bilingual("警告", "warning")
         return ProblemInfo(p.location.file, p.location.line, p.location.column, field_words(None, p.location.path)[1], p.level, level,
-                           Bilingual(p.message_zh, p.message_en), Bilingual(p.fix_zh, p.fix_en))
+                           Bilingual(p.message_zh, p.message_en), Bilingual(p.fix_zh, p.fix_en), tuple(self.blocked.get(p, ())))
 
     def school_page(self, code: str) -> dict[str, Any]:
         school = self.schools[code]

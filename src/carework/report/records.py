@@ -90,6 +90,8 @@ class ProblemInfo:
     level_label: Bilingual
     message: Bilingual
     fix: Bilingual
+    #: The rules this invalid value leaves unjudged ("因此以下 N 条规则无法判断").
+    blocked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
