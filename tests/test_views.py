@@ -143,3 +143,10 @@ def test_english_words_are_one_to_one_with_the_chinese() -> None:
     english: dict[str, str] = {}
     for zh, en in [*WORDS.values(), *STATUS_LABELS.values()]:
         assert english.setdefault(en.casefold(), zh) == zh, f"{en!r} stands for both {english[en.casefold()]} and {zh}"
+
+
+def test_the_markdown_summary_follows_the_same_view(sample: Path) -> None:
+    _, out = invoke("check", "--as-of", AS_OF, "--district", "天宁区", "--format", "markdown")
+    assert "| T4-01 | 天宁区 |" in out and "| T4-01 | 全市 |" not in out and "| T4-01 | 钟楼区 |" not in out
+    _, out = invoke("check", "--as-of", AS_OF, "--school", "ZL-YE-002", "--format", "markdown")
+    assert "T4-01" not in out

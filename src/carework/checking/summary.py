@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import astuple, dataclass
 
 from carework.checking.run import CheckRun
-from carework.core.model import SEVERITIES, Result, School, Status
+from carework.core.model import SEVERITIES, Result, School, Status, TargetResult
 from carework.core.problems import Problem
 from carework.rules.engine import blocked_by
 from carework.rules.model import Plan
@@ -101,3 +101,13 @@ def blocked_rules(run: CheckRun) -> dict[Problem, list[str]]:
         if blocked:
             out[problem] = blocked
     return out
+
+
+def shown_targets(run: CheckRun) -> list[TargetResult]:
+    """The target rows a run's view shows: none for one school (its own status is the answer), only the asked
+    districts' rows with --district, else every row."""
+    if run.asked_schools:
+        return []
+    if not run.asked_districts:
+        return run.targets
+    return [r for r in run.targets if r.district in run.asked_districts]

@@ -16,9 +16,17 @@ from rich.table import Table
 from rich.text import Text
 
 from carework.checking.run import CheckRun
-from carework.checking.summary import Tally, blocked_rules, by_section, explained_errors, gap_weight, tally
+from carework.checking.summary import (
+    Tally,
+    blocked_rules,
+    by_section,
+    explained_errors,
+    gap_weight,
+    shown_targets,
+    tally,
+)
 from carework.core.i18n import denominator_note, percent, t
-from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, Result, School, Status, TargetResult
+from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, Result, School, Status
 from carework.core.problems import Problem
 from carework.formats.base import Format, FormatOptions
 from carework.rules.model import Plan
@@ -232,13 +240,6 @@ class TextFormat(Format):
                           percent(result.target), str(result.needed), band,
                           *((str(result.not_reported),) if absent else ()))
         return table
-
-
-def shown_targets(run: CheckRun) -> list[TargetResult]:
-    """The target rows a run's view shows: every row, or with --district only those districts' rows."""
-    if not run.asked_districts:
-        return run.targets
-    return [r for r in run.targets if r.district in run.asked_districts]
 
 
 def problem_line(p: Problem, lang: Any) -> Text:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from carework.checking.run import CheckRun
-from carework.checking.summary import Tally, blocked_rules, gap_weight, gaps, tally
+from carework.checking.summary import Tally, blocked_rules, gap_weight, gaps, shown_targets, tally
 from carework.core.i18n import denominator_note
 from carework.core.model import (
     SEVERITY_LABELS,
@@ -230,7 +230,7 @@ class ContextBuilder:
             "school_count": len(self.run.selected),
             "loaded": len(self.run.schools),
             "sections": self.summary_sections(self.results),
-            "targets": tuple(self.target(t) for t in self.run.targets),
+            "targets": tuple(self.target(t) for t in shown_targets(self.run)),
             "schools": tuple(s for s in self.by_lack(list(self.run.selected)) if s.counts.failed or s.counts.errors),
             "problems": tuple(self.problem(p) for p in self.run.problems),
             "bad_files": len(self.bad_files),
