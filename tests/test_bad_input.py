@@ -77,13 +77,13 @@ def make_bom_crlf(root: Path) -> None:
 
 def make_crlf_with_error(root: Path) -> None:
     """CRLF line endings do not shift line numbers: the mistake is still on line 5."""
-    text = MINIMAL.format(code="CRLF-001") + "office:\n  dedicated: 是\n"
+    text = MINIMAL.format(code="CRLF-001") + "office:\n  dedicated: 有一间\n"
     (_schools(root) / "CRLF-001.yaml").write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
 
 
 def make_line_separator(root: Path) -> None:
     """A name pasted from a web page with an invisible U+2028 in it: YAML counts it as a line break, editors do not."""
-    text = MINIMAL.format(code="LS-001").replace("云溪市实验小学", "云溪市\u2028实验小学") + "office:\n  dedicated: 是\n"
+    text = MINIMAL.format(code="LS-001").replace("云溪市实验小学", "云溪市\u2028实验小学") + "office:\n  dedicated: 有一间\n"
     (_schools(root) / "LS-001.yaml").write_text(text, encoding="utf-8")
 
 

@@ -212,7 +212,7 @@ def test_a_misspelt_key_of_a_new_kind_names_the_rule(tmp_path: Path, monkeypatch
         load_plan(write(tmp_path, rules))
     [problem] = caught.value.problems
     assert problem.location.path == ("rules", 0, "check", "maxx") and problem.location.line == line_of(rules, "maxx")
-    assert "rules[0].check.maxx" in problem.message_en and problem.fix_en == "did you mean max?"
+    assert "rules (item 1).check: unknown key maxx" in problem.message_en and problem.fix_en == "did you mean max?"
 
 
 def test_a_key_of_another_kind_names_the_rule_and_the_kind_s_keys(tmp_path: Path) -> None:

@@ -115,3 +115,12 @@ def test_the_schema_agrees_with_the_validator(validator: jsonschema.Draft7Valida
     _, found = load_school(read_source(path, [tmp_path]), Context(vocabularies=plan.vocabularies, period=plan.period))
     assert (not [p for p in found if p.level == "error"]) is accepted, found
     assert (not problems(validator, load(path))) is accepted
+
+
+def test_the_editor_accepts_the_chinese_spellings_the_checker_accepts(validator: jsonschema.Draft7Validator) -> None:
+    record = load(SAMPLES[0])
+    record["office"] = {"dedicated": "是", "sign": "否", "archives": True}
+    record["committee"]["director"]["post"] = "校长"
+    assert problems(validator, record) == []
+    record["office"]["dedicated"] = "有一间"
+    assert problems(validator, record) != []

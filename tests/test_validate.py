@@ -141,3 +141,50 @@ def test_left_out_values_are_fresh_for_each_record() -> None:
     first["activities"].append("x")
     first["committee"]["member_offices"].append("x")
     assert second["activities"] == [] and second["committee"]["member_offices"] == []
+
+
+def test_yes_and_no_written_in_chinese_are_booleans() -> None:
+    result = check(HEAD + "office:\n  dedicated: 是\n  sign: 否\n  archives: 有\n")
+    assert result.problems == []
+    assert (result.value["office"]["dedicated"], result.value["office"]["sign"], result.value["office"]["archives"]) == (True, False, True)
+
+
+def test_a_sentence_for_true_or_false_says_how_to_write_it() -> None:
+    (problem,) = check(HEAD + "office:\n  dedicated: 有一间\n").problems
+    assert problem.message_zh.startswith("办公场所和办公条件 › 是否有专门办公场所（office.dedicated）：")
+    assert "如 dedicated: true" in problem.fix_zh and "e.g. dedicated: true" in problem.fix_en
+
+
+def test_a_choice_s_label_or_its_short_form_is_accepted() -> None:
+    people = "committee:\n  director: {name: 王, status: 在职, post: 校长}\n  executive_deputies:\n    - {name: 李, status: 退休, post: 园长}\n"
+    result = check(HEAD + people + "    - {name: 赵, status: retired, post: 中层干部}\n")
+    assert result.problems == []
+    committee = result.value["committee"]
+    assert committee["director"] == {"name": "王", "status": "in_service", "post": "principal"}
+    assert [d["post"] for d in committee["executive_deputies"]] == ["principal", "middle_manager"]
+
+
+def test_a_short_form_two_options_share_is_not_guessed() -> None:
+    from carework.schema.fieldtypes import Choice, Option
+    from carework.schema.general import choice_spellings
+
+    spellings = choice_spellings(Choice((Option("a", "校长（园长）", "a"), Option("b", "校长（书记）", "b"))))
+    assert "校长" not in spellings and spellings["园长"] == "a" and spellings["书记"] == "b"
+
+
+def test_positions_in_messages_count_from_one() -> None:
+    text = HEAD + "trainings:\n  - {date: 2024-03-01, title: 学习}\n  - {date: 2024-04-01, title: 培训, organiser: 全国}\n"
+    (problem,) = check(text).problems
+    assert problem.location.path == ("trainings", 1, "organiser")  # the path itself stays the document's
+    assert "第 2 条" in problem.message_zh and "(item 2)" in problem.message_en and "[1]" not in problem.message_zh
+
+
+def test_a_text_where_a_list_belongs_is_shown_as_the_list() -> None:
+    (problem,) = check(HEAD + "trainings:\n  - date: 2024-03-01\n    title: 学习\n    attendees: 周建华、钱晓燕，孙德明\n").problems
+    assert problem.code == "wrong-type"
+    assert "“- 周建华” “- 钱晓燕” “- 孙德明”" in problem.fix_zh and "[周建华, 钱晓燕, 孙德明]" in problem.fix_zh
+
+
+def test_choices_joined_in_one_item_ask_for_one_item_per_line() -> None:
+    (problem,) = check(HEAD + "trainings:\n  - date: 2024-03-01\n    title: 学习\n    topics:\n      - xi_thought，instructions\n").problems
+    assert problem.code == "joined-items" and "每项单独一行" in problem.fix_zh and "one item per line" in problem.fix_en

@@ -45,16 +45,31 @@ class Selection:
 
     def roster_school(self, school: RosterSchool) -> bool:
         """Whether a school on the roster (that sent no record) is among those asked about."""
-        return ((not self.schools or school.code in self.schools) and (not self.districts or school.district in self.districts)
-                and self.files is None)
+        return self._place(school.code, school.district) and self.files is None
 
     def school(self, school: School) -> bool:
-        return ((not self.schools or school.code in self.schools) and (not self.districts or school.district in self.districts)
-                and (self.files is None or school.file in self.files))
+        return self._place(school.code, school.district) and (self.files is None or school.file in self.files)
+
+    def rule(self, rule: Rule) -> bool:
+        return (not self.sections or rule.section in self.sections) and (not self.rules or folded(rule.id) in folded_all(self.rules))
+
+    def _place(self, code: str, district: str) -> bool:
+        """Codes compare without regard to case (`--school tn-xx-002`), as people type them."""
+        return ((not self.schools or folded(code) in folded_all(self.schools))
+                and (not self.districts or district in self.districts))
 
     @property
     def narrows_schools(self) -> bool:
         return bool(self.schools or self.districts) or self.files is not None
+
+
+def folded(code: str) -> str:
+    """A school code or rule id as compared: case does not matter (`s2-06` is S2-06)."""
+    return code.casefold()
+
+
+def folded_all(codes: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(map(folded, codes))
 
 
 def run_check(inputs: Inputs, as_of: dt.date, today: dt.date, selection: Selection = Selection(), *,
@@ -90,8 +105,7 @@ def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, 
 
     schools.sort(key=lambda s: (s.district, s.code))
     chosen = [s for s in schools if selection.school(s)]
-    wanted = {r.id for r in plan.rules if (not selection.sections or r.section in selection.sections)
-              and (not selection.rules or r.id in selection.rules)}
+    wanted = {r.id for r in plan.rules if selection.rule(r)}
     rules = school_rules(plan)
     every_rule = all(r.id in wanted for r in rules)
     waived = {school for _, school in index}
@@ -117,7 +131,7 @@ def _assemble(inputs: Inputs, plan: Plan, as_of: dt.date, selection: Selection, 
     targets = aggregate_targets(plan, counted, absent(every_missing), [s.district for s in unlisted])
     rectifications = [item for s in chosen for item in evaluated[id(s)].ledger()]
     return CheckRun(plan, as_of, schools, results, problems, targets, [s.code for s in chosen], roster, missing, stale,
-                    rectifications=rectifications)
+                    rectifications=rectifications, asked_schools=selection.schools, asked_districts=selection.districts)
 
 
 def gather(outcomes: list[FileOutcome], roster: Roster | None,

@@ -127,6 +127,10 @@ class CheckRun:
     #: The results that listings show (each school's gap list, CI annotations): with a baseline only the new gaps
     #: and what is not a gap; None: all of `results`. Counts, rates and verdicts always use `results`.
     listed: SchoolResults | None = None
+    #: The school codes and districts asked about (`--school`, `--district`): a run about one school or one district
+    #: is shown without the rest of the city's figures.
+    asked_schools: tuple[str, ...] = ()
+    asked_districts: tuple[str, ...] = ()
     #: The rectification ledger (整改台账) of the schools asked about, school by school in record order, each item
     #: with its state as of the run's date (`rules.rectify`): plain data for reports and spreadsheets.
     rectifications: list[LedgerItem] = field(default_factory=list)

@@ -7,7 +7,10 @@ from collections.abc import Iterable
 from dataclasses import astuple, dataclass
 
 from carework.checking.run import CheckRun
-from carework.core.model import SEVERITIES, Result, Status
+from carework.core.model import SEVERITIES, Result, School, Status, TargetResult
+from carework.core.problems import Problem
+from carework.rules.engine import blocked_by
+from carework.rules.model import Plan
 
 
 @dataclass(frozen=True)
@@ -71,3 +74,40 @@ def common_gaps(run: CheckRun) -> list[tuple[str, int]]:
     counts = Counter(r.rule for r in gaps(run.results))
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
+
+
+def explained_errors(plan: Plan, school: School, results: Iterable[Result]) -> set[str]:
+    """The rules of `school` left unjudged by one of its invalid values, which its data problems already explain."""
+    rules = {r.id: r for r in plan.rules}
+    bad = [p.location.path for p in school.problems if p.level == "error"]  # a run's schools keep these, not `invalid`
+    return {r.rule for r in results if r.status == Status.ERROR and bad and any(blocked_by(rules[r.rule], path) for path in bad)}
+
+
+def blocked_rules(run: CheckRun) -> dict[Problem, list[str]]:
+    """For each data error in a school's record, the rules it leaves unjudged ("因此以下 5 条规则无法判断")."""
+    errors = [p for p in run.problems if p.level == "error"]
+    if not errors:
+        return {}
+    unjudged: dict[str, list[str]] = {}
+    for school, rule, status in run.results.statuses():
+        if status == Status.ERROR:
+            unjudged.setdefault(school, []).append(rule)
+    code_of = {s.file: s.code for s in run.schools}
+    rules = {r.id: r for r in run.plan.rules}
+    out: dict[Problem, list[str]] = {}
+    for problem in errors:
+        ids = unjudged.get(code_of.get(problem.location.file, ""), [])
+        blocked = [rule for rule in ids if blocked_by(rules[rule], problem.location.path)]
+        if blocked:
+            out[problem] = blocked
+    return out
+
+
+def shown_targets(run: CheckRun) -> list[TargetResult]:
+    """The target rows a run's view shows: none for one school (its own status is the answer), only the asked
+    districts' rows with --district, else every row."""
+    if run.asked_schools:
+        return []
+    if not run.asked_districts:
+        return run.targets
+    return [r for r in run.targets if r.district in run.asked_districts]

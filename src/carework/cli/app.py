@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from carework import __version__
-from carework.cli import check, coverage, diff, files, plan, report, rules, spreadsheets, start, trend
+from carework.cli import check, coverage, diff, files, listing, plan, report, rules, spreadsheets, start, trend
 from carework.cli.boundary import crashed
 from carework.cli.helptext import bi
 from carework.cli.language import LocalizedCommand, LocalizedGroup, detect
@@ -50,7 +50,7 @@ def root(
 
 
 for command in (start.init, start.new, check.check, report.report, trend.trend, diff.diff, rules.rules, rules.explain,
-                coverage.coverage, files.template, files.schema):
+                coverage.coverage, files.template, files.schema, listing.schools, listing.districts):
     app.command(cls=LocalizedCommand)(command)
 for name, sheet_command in (("export", spreadsheets.export), ("form", spreadsheets.form), ("import", spreadsheets.import_)):
     app.command(name, cls=LocalizedCommand)(sheet_command)

@@ -53,6 +53,7 @@ class CheckOptions:
     output: Path | None = None
     baseline: Path | None = None
     redact: bool = False
+    summary_only: bool = False
 
 
 def check(
@@ -92,13 +93,17 @@ def check(
     rule: RuleOpt = None,
     no_cache: NoCacheOpt = False,
     redact: RedactOpt = False,
+    summary_only: Annotated[bool, typer.Option("--summary-only", help=bi(
+        "只看汇总（各项数字、总体目标、未报送的学校）：不列每所学校的清单，数据问题只计数不逐条列出。",
+        "Only the summary (figures, targets, who has not reported): no school's list, and the data problems counted, "
+        "not listed."))] = False,
 ) -> None:
     """检查学校记录：对照工作要点，列出每所学校未达标的项目，并给出汇总。
 
     给出路径时只报告这些记录；全市和各区的总体目标仍按全部记录计算。
     """
     run = run_options(paths, plan, waivers, as_of, lang, school, district, section, rule, changed_since, no_cache, roster)
-    finish(ctx, lang, run_check, CheckOptions(run, fmt, fail_on, output, baseline, redact))
+    finish(ctx, lang, run_check, CheckOptions(run, fmt, fail_on, output, baseline, redact, summary_only))
 
 
 def run_check(options: CheckOptions) -> ExitCode:
@@ -118,12 +123,13 @@ def run_check(options: CheckOptions) -> ExitCode:
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY", "") if terminal == "github" else ""
     formatter = FORMATS[terminal].make(FormatOptions(
         lang=lang, color=use_color(), width=width(),
-        document=display_path(options.output) if options.output and not to_stdout else "", step_summary=bool(step_summary)))
+        document=display_path(options.output) if options.output and not to_stdout else "", step_summary=bool(step_summary),
+        summary_only=options.summary_only))
     document: Format | None = None
     if options.output and not to_stdout:
         chosen = format_for_file(options.output) if options.fmt == "auto" else options.fmt
         document = FORMATS[chosen].make(FormatOptions(lang=lang, color=False, width=100))
-    run = checked(options.run, progress_wanted(options.fmt), (formatter,) + ((document,) if document else ()))
+    run = checked(options.run, progress_wanted(), (formatter,) + ((document,) if document else ()))
     if options.redact:
         from carework.checking.redacted import redacted
 

@@ -18,7 +18,6 @@ from carework.cli.options import RunOptions
 from carework.core.destination import Protected
 from carework.core.errors import CareworkError, refused
 from carework.core.problems import Lang
-from carework.formats import FORMATS
 
 if TYPE_CHECKING:
     from carework.checking.changed import Changes
@@ -106,12 +105,11 @@ def _say_plan_changes(diff: PlanDiff | None, rev: str, lang: Lang) -> None:
         typer.echo(f"::warning title={escape_property(title)}::{escape_data(body)}", err=True)
 
 
-def progress_wanted(fmt: str) -> bool:
-    """A progress bar only beside a format for people on a terminal (see carework.cli.progress)."""
+def progress_wanted() -> bool:
+    """A progress bar whenever standard error is a person's terminal (see carework.cli.progress)."""
     from carework.cli.progress import wanted
 
-    shown = "text" if fmt == "auto" or fmt not in FORMATS else fmt
-    return wanted(machine_format=FORMATS[shown].machine or os.environ.get("GITHUB_ACTIONS") == "true")
+    return wanted()
 
 
 def protected(o: RunOptions | None, plan: Path | None = None, extra: tuple[Path | None, ...] = ()) -> Protected:
@@ -160,17 +158,19 @@ def _libyaml_notice(lang: Lang) -> None:
 
 def _unknown_filter(run: CheckRun, selection: Selection) -> CareworkError | None:
     """A --school, --district, --rule or --section value the run has nothing for: a usage error, not an empty run."""
+    from carework.checking.pipeline import folded
+
     districts = sorted({s.district for s in run.schools})
     asked = (
-        (selection.schools, {s.code for s in run.schools}, "没有代码为 {value} 的学校记录", "no school with code {value}"),
+        (selection.schools, {folded(s.code) for s in run.schools}, "没有代码为 {value} 的学校记录", "no school with code {value}"),
         (selection.districts, set(districts), "没有 {value} 的学校记录（已有：{districts}）", "no school in district {value}"),
-        (selection.rules, {r.id for r in run.plan.rules}, "计划中没有规则 {value}（carework rules 可列出全部）",
+        (selection.rules, {folded(r.id) for r in run.plan.rules}, "计划中没有规则 {value}（carework rules 可列出全部）",
          "no rule {value} in the plan"),
         (selection.sections, {s.number for s in run.plan.sections}, "计划中没有第 {value} 部分", "the plan has no section {value}"),
     )
     for values, known, zh, en in asked:
         for value in values:
-            if value not in known:
+            if (folded(value) if isinstance(value, str) and values is not selection.districts else value) not in known:
                 return refused(zh.format(value=value, districts="、".join(districts)), en.format(value=value))
     return None
 

@@ -1,7 +1,7 @@
 """A progress bar for checks that take more than about a second — on a person's terminal only.
 
-Never in a pipe, a CI log or beside a machine-readable format: those readers want the document and nothing else.
-The bar appears only once a run has lasted `DELAY` seconds, so a city-sized check stays silent, and it is drawn on
+It is drawn whenever standard error is a terminal, wherever standard output goes (`carework check > 结果.txt` still
+shows it); never in a CI log or a dumb terminal, and never on a redirected standard error. The bar appears only once a run has lasted `DELAY` seconds, so a city-sized check stays silent, and it is drawn on
 standard error and removed when the run ends. It redraws only when the pipeline reports progress (no thread of its
 own), so it never runs while the process pool forks.
 """
@@ -19,9 +19,10 @@ from typing import Any
 DELAY = 1.0
 
 
-def wanted(machine_format: bool) -> bool:
-    """Whether a bar may be drawn: a terminal on both outputs, not CI, not a dumb terminal, not a machine format."""
-    return (not machine_format and sys.stderr.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
+def wanted() -> bool:
+    """Whether a bar may be drawn: standard error is a terminal, not CI's, not a dumb one. It is drawn and removed
+    before any output is written, so a document on standard output (JSON, a file) is never mixed with it."""
+    return (sys.stderr.isatty() and not os.environ.get("CI") and os.environ.get("GITHUB_ACTIONS") != "true"
             and os.environ.get("TERM") != "dumb")
 
 

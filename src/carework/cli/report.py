@@ -112,7 +112,7 @@ def run_report(options: ReportOptions) -> ExitCode:
     out = output_folder(options.out, protected(options.run, extra=(options.templates,)), "--out")
     if options.templates is not None and not options.templates.is_dir():
         raise refused(f"模板文件夹 {options.templates} 不存在", f"no template folder {options.templates}")
-    run = checked(options.run, progress_wanted("text"))
+    run = checked(options.run, progress_wanted())
     if options.redact:
         from carework.checking.redacted import redacted
 
@@ -120,8 +120,9 @@ def run_report(options: ReportOptions) -> ExitCode:
     selection = options.run
     full = not (selection.schools or selection.districts or selection.paths)
     districts = sorted({s.district for s in run.schools}) if full else list(selection.districts if not selection.schools else ())
+    has_index = full or (out / "index.md").is_file()  # a page written alone into a new folder links nowhere
     curve = _trend(options.run, run) if options.trend and (full or districts) else None
-    files = render_pages(make_renderer(lang, options.templates), pages(run, Scope(full, tuple(districts)), curve))
+    files = render_pages(make_renderer(lang, options.templates), pages(run, Scope(full, tuple(districts), has_index), curve))
     if options.since is not None:
         files[CHANGES_PAGE] = _changes(options.since, run, lang, options.run.today)
     try:

@@ -43,8 +43,8 @@ STATUS_LABELS = {
     Status.PASS: ("达标", "met"),
     Status.FAIL: ("未达标", "gap"),
     Status.NOT_APPLICABLE: ("不适用", "not applicable"),
-    Status.WAIVED: ("已豁免", "waived"),
-    Status.ERROR: ("无法判断", "error"),
+    Status.WAIVED: ("豁免", "waived"),
+    Status.ERROR: ("无法判断", "not judged"),
 }
 
 

@@ -51,6 +51,8 @@ class FormatOptions:
     document: str = ""
     #: The run's Markdown summary also goes to the CI's job summary (GitHub's `$GITHUB_STEP_SUMMARY`).
     step_summary: bool = False
+    #: Only the figures, no school's list (`--summary-only`): what a city of thousands of schools needs first.
+    summary_only: bool = False
 
 
 class Format(ABC):

@@ -16,7 +16,15 @@ from rich.table import Table
 from rich.text import Text
 
 from carework.checking.run import CheckRun
-from carework.checking.summary import Tally, by_section, gap_weight, tally
+from carework.checking.summary import (
+    Tally,
+    blocked_rules,
+    by_section,
+    explained_errors,
+    gap_weight,
+    shown_targets,
+    tally,
+)
 from carework.core.i18n import denominator_note, percent, t
 from carework.core.model import SEVERITY_LABELS, STATUS_LABELS, Result, School, Status
 from carework.core.problems import Problem
@@ -45,17 +53,18 @@ class TextFormat(Format):
         lang = self.options.lang
         schools = {s.code: s for s in run.schools}
         clean = 0
-        for piece in run.listing.pieces(self.piece_key(), lambda code, results: self.piece(run.plan, schools[code], results)):
-            if piece:
-                yield piece
-            else:
-                clean += 1
         console = self.console()
+        if not self.options.summary_only:
+            for piece in run.listing.pieces(self.piece_key(), lambda code, results: self.piece(run.plan, schools[code], results)):
+                if piece:
+                    yield piece
+                else:
+                    clean += 1
         if clean:
             console.print(Text(f"{clean} 所学校全部达标，未逐一列出" if lang == "zh" else f"{clean} school(s) met every requirement (not listed)",
                                style="green"))
             console.print()
-        self.problems(console, run.problems)
+        self.problems(console, run)
         self.summary(console, run)
         yield self.written()
 
@@ -64,12 +73,13 @@ class TextFormat(Format):
 
     def piece(self, plan: Plan, school: School, results: list[Result]) -> str:
         """A school's gaps, errors and waivers by section under a heading; "" when it has none to show."""
-        shown = [r for r in results if r.status in (Status.FAIL, Status.ERROR, Status.WAIVED)]
-        if not shown:
+        explained = explained_errors(plan, school, results)  # shown under the data problem that causes them
+        shown = [r for r in results if r.status in (Status.FAIL, Status.ERROR, Status.WAIVED) and r.rule not in explained]
+        if not shown and not explained:
             return ""
         lang = self.options.lang
         section_of = {r.id: r.section for r in plan.rules}
-        lines = [self.heading(school, results)]
+        lines = [self.heading(school, results, bool(explained))]
         for section in plan.sections:
             mine = [r for r in shown if section_of[r.rule] == section.number]
             if mine:
@@ -100,7 +110,7 @@ class TextFormat(Format):
     def lang_label(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.options.lang == "zh" else pair[1]
 
-    def heading(self, school: School, results: list[Result]) -> Text:
+    def heading(self, school: School, results: list[Result], explained: bool = False) -> Text:
         lang = self.options.lang
         counts = tally(results)
         weights = gap_weight(results)
@@ -110,12 +120,12 @@ class TextFormat(Format):
         if lang == "zh":
             tail = f"未达标 {counts.failed} 项（{levels}）" if counts.failed else "无未达标项"
             if counts.errors:
-                tail += f"，无法判断 {counts.errors} 项"
+                tail += f"，无法判断 {counts.errors} 项" + ("（原因见“数据问题”）" if explained else "")
             text = f"{school.name}（{school.code}）· {school.district} · {kind} — {tail}"
         else:
             tail = f"{counts.failed} gap(s) ({levels_en})" if counts.failed else "no gaps"
             if counts.errors:
-                tail += f", {counts.errors} not judged"
+                tail += f", {counts.errors} not judged" + (" (see Data problems)" if explained else "")
             text = f"{school.name} ({school.code}) · {school.district} · {kind} — {tail}"
         return Text(text, style="bold underline")
 
@@ -131,25 +141,41 @@ class TextFormat(Format):
             prefix = f"（已豁免至 {result.waiver.expires}）" if lang == "zh" else f"(waived until {result.waiver.expires}) "
             text.append(prefix, style="dim")
         elif result.status == Status.ERROR:
-            text.append(self.lang_label(STATUS_LABELS[Status.ERROR]) + "：" if lang == "zh" else "error: ", style="magenta")
+            text.append(self.lang_label(STATUS_LABELS[Status.ERROR]) + "：" if lang == "zh" else "not judged: ", style="magenta")
         text.append(result.message(lang))
         text.append(f"  {where}", style="dim")
         return text
 
-    def problems(self, console: Console, problems: list[Problem]) -> None:
-        """The problems of the input files, then the rectification findings (整改逾期 and the like) on their own."""
+    def problems(self, console: Console, run: CheckRun) -> None:
+        """The problems of the input files (each data error with the rules it blocks), then the rectification findings
+        (整改逾期 and the like) on their own; with --summary-only, only their numbers."""
+        if not run.problems:
+            return
         lang = self.options.lang
-        findings = [p for p in problems if finding_severity(p)]
-        for heading, listed in (("data_problems", [p for p in problems if not finding_severity(p)]),
+        if self.options.summary_only:
+            errors = sum(p.level == "error" for p in run.problems)
+            console.print(Text(f"{t('data_problems', lang)}：错误 {errors} 个，警告 {len(run.problems) - errors} 个（去掉 --summary-only 可看每一条）"
+                               if lang == "zh" else f"{t('data_problems', lang)}: {errors} error(s), {len(run.problems) - errors} "
+                               "warning(s) (leave out --summary-only to see each)", style="bold"))
+            console.print()
+            return
+        blocked = blocked_rules(run)
+        findings = [p for p in run.problems if finding_severity(p)]
+        for heading, listed in (("data_problems", [p for p in run.problems if not finding_severity(p)]),
                                 ("rectification_findings", findings)):
-            if listed:
-                console.print(Text(t(heading, lang), style="bold"))
-                for p in capped(listed):
-                    if isinstance(p, tuple):
-                        console.print(Text(more_problems(*p, lang), style="dim"))
-                    else:
-                        console.print(problem_line(p, lang))
-                console.print()
+            if not listed:
+                continue
+            console.print(Text(t(heading, lang), style="bold"))
+            for p in capped(listed):
+                if isinstance(p, tuple):
+                    console.print(Text(more_problems(*p, lang), style="dim"))
+                    continue
+                console.print(problem_line(p, lang))
+                if p in blocked:
+                    ids = "、".join(blocked[p]) if lang == "zh" else ", ".join(blocked[p])
+                    console.print(Text(f"      因此以下 {len(blocked[p])} 条规则无法判断：{ids}" if lang == "zh"
+                                       else f"      so {len(blocked[p])} rule(s) cannot be judged: {ids}", style="magenta"))
+            console.print()
 
     def summary(self, console: Console, run: CheckRun) -> None:
         lang = self.options.lang
@@ -170,10 +196,10 @@ class TextFormat(Format):
         sections.add_row("合计" if lang == "zh" else "Total", percent(total.rate), str(total.passed), str(total.failed),
                          str(total.waived), str(total.not_applicable), str(total.errors), style="bold")
         console.print(sections)
-        if run.targets:
+        if run.targets and not run.asked_schools:  # one school's view is its own list and status, not the city's
             console.print(self.targets_table(run))
             for result in run.targets:
-                if result.level == "city" and (result.not_reported or result.excluded):
+                if result.level == "city" and not run.asked_districts and (result.not_reported or result.excluded):
                     console.print(Text(f"{result.target_id} {t('city', lang)}：{denominator_note(result, lang)}" if lang == "zh"
                                        else f"{result.target_id} {t('city', lang)}: {denominator_note(result, lang)}", style="dim"))
         self.city_lists(console, run)
@@ -188,7 +214,7 @@ class TextFormat(Format):
         """Who has not reported (未报送) and whose record is out of date (未更新), by district; or that, without a
         roster, nobody can be seen as not reported."""
         lang = self.options.lang
-        if run.roster is None:
+        if run.roster is None and not run.asked_schools:
             console.print(Text(t("no_roster", lang), style="yellow"))
         elif run.not_reported:
             head = (f"未报送 {len(run.not_reported)} 所（名册上有、没有记录文件；在总体目标中按未达标计）" if lang == "zh"
@@ -220,12 +246,12 @@ class TextFormat(Format):
     def targets_table(self, run: CheckRun) -> Table:
         lang = self.options.lang
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title=t("targets", lang), title_justify="left")
-        absent = any(result.not_reported for result in run.targets)
+        absent = any(result.not_reported for result in shown_targets(run))
         for key, justify in (("target", "left"), ("level", "left"), ("current", "right"), ("target", "right"),
                              ("needed", "right"), ("status", "left")) + ((("not_reported", "right"),) if absent else ()):
             table.add_column(t(key, lang), justify=justify)  # type: ignore[arg-type]
         titles = {tg.id: tg for tg in run.plan.targets}
-        for result in run.targets:
+        for result in shown_targets(run):
             target = titles[result.target_id]
             band = next((b.title.get(lang) for b in target.bands if b.status == result.status), result.status)
             scope = t("city", lang) if result.district is None else result.district

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from carework.checking.run import CheckRun
-from carework.checking.summary import Tally, gap_weight, gaps, tally
+from carework.checking.summary import Tally, blocked_rules, gap_weight, gaps, shown_targets, tally
 from carework.checking.trend import Trend
 from carework.core.i18n import denominator_note
 from carework.core.model import (
@@ -42,6 +42,7 @@ from carework.report.records import (
 )
 from carework.rules.model import Rule
 from carework.rules.rectify import STATE_LABELS, finding_severity, is_data_error
+from carework.schema.general import field_words
 from carework.schema.school import OWNERSHIP, QUALITY_STATUS, SCHOOL_KINDS
 
 #: How many of the schools closest to a target are named, at least (more when more are needed).
@@ -99,6 +100,7 @@ class ContextBuilder:
         for p in run.problems:
             self.problems_by_file.setdefault(p.location.file, []).append(p)
         self.bad_files = {p.location.file for p in run.problems if is_data_error(p)}
+        self.blocked = blocked_rules(run)
         self.plan = PlanInfo(run.plan.id, run.plan.title, run.plan.issuer, run.plan.year)
         self.section_numbers = tuple(s.number for s in run.plan.sections)
         # Per-school figures are asked for by several pages (school, district, city, index): computed once each.
@@ -137,7 +139,7 @@ class ContextBuilder:
             status_label=_STATUS_LABELS[result.status], severity=result.severity,
             severity_label=_SEVERITY_LABELS[result.severity],
             message=Bilingual(result.message_zh, result.message_en), remedy=rule.remedy, source=rule.source,
-            file=result.location.file, line=result.location.line,
+            file=result.location.file, line=result.location.line, source_note=self.run.plan.source_note(rule.source),
             reason=waiver.reason if waiver else "", approved_by=waiver.approved_by if waiver else "",
             expires=waiver.expires.isoformat() if waiver else "",
         )
@@ -179,8 +181,8 @@ class ContextBuilder:
 
     def problem(self, p: Problem) -> ProblemInfo:
         level = Bilingual("错误", "error") if p.level == "error" else Bilingual("警告", "warning")
-        return ProblemInfo(p.location.file, p.location.line, p.location.column, p.location.dotted(), p.level, level,
-                           Bilingual(p.message_zh, p.message_en), Bilingual(p.fix_zh, p.fix_en))
+        return ProblemInfo(p.location.file, p.location.line, p.location.column, field_words(None, p.location.path)[1], p.level, level,
+                           Bilingual(p.message_zh, p.message_en), Bilingual(p.fix_zh, p.fix_en), tuple(self.blocked.get(p, ())))
 
     def school_page(self, code: str) -> dict[str, Any]:
         school = self.schools[code]
@@ -238,7 +240,7 @@ class ContextBuilder:
             "school_count": len(self.run.selected),
             "loaded": len(self.run.schools),
             "sections": self.summary_sections(self.results),
-            "targets": tuple(self.target(t) for t in self.run.targets),
+            "targets": tuple(self.target(t) for t in shown_targets(self.run)),
             "schools": tuple(s for s in self.by_lack(list(self.run.selected)) if s.counts.failed or s.counts.errors),
             "problems": tuple(self.problem(p) for p in self.run.problems if not finding_severity(p)),
             "rectification_count": len(self.ledger(None, None)),

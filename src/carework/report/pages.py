@@ -43,6 +43,8 @@ class Scope:
 
     full: bool = True
     districts: tuple[str, ...] = ()
+    #: Whether there is an index to link back to: written by this run, or already in the folder from an earlier one.
+    index: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ def pages(run: CheckRun, scope: Scope, trend: Trend | None = None) -> list[Page]
         "district": paths_for(sorted({s.district for s in run.schools}), PAGES["district"].where),
         "school": paths_for([s.code for s in run.schools], PAGES["school"].where),
     }
-    builder = ContextBuilder(run, paths["school"], paths["district"], index=PAGES["index"].where, trend=trend)
+    builder = ContextBuilder(run, paths["school"], paths["district"],
+                             index=PAGES["index"].where if scope.full or scope.index else "", trend=trend)
     made_for = {"run": [""] if scope.full else [], "district": list(scope.districts), "school": list(run.selected)}
     return [
         Page(path, kind.template, kind.context(builder, path, key))

@@ -63,6 +63,8 @@ class Finding:
     source: str
     file: str
     line: int
+    #: What to know about the source sentence's copy (truncated, a place name blanked out), if anything.
+    source_note: Bilingual | None = None
     reason: str = ""
     approved_by: str = ""
     expires: str = ""
@@ -88,6 +90,8 @@ class ProblemInfo:
     level_label: Bilingual
     message: Bilingual
     fix: Bilingual
+    #: The rules this invalid value leaves unjudged ("因此以下 N 条规则无法判断").
+    blocked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from carework.rules.expr.language import BUDGET, Budget
 from carework.rules.model import Applicability, Plan, Rule
 from carework.rules.waivers import active
 from carework.schema.fieldtypes import Choice
-from carework.schema.school import OWNERSHIP, SCHOOL_KINDS
+from carework.schema.general import field_words
+from carework.schema.school import OWNERSHIP, SCHOOL, SCHOOL_KINDS
 
 
 def school_scope(plan: Plan, school: School, as_of: dt.date) -> dict[str, Any]:
@@ -60,17 +61,15 @@ def evaluate_school(plan: Plan, school: School, as_of: dt.date, waivers: dict[tu
 def _evaluate_rule(rule: Rule, school: School, scope: dict[str, Any], where: Location, make: _Maker,
                    messages: bool = True) -> Result:
     # A rule whose applicability rests on a broken field (an invalid `kind`, say) cannot be judged either way.
-    broken = _broken_fields(_applicability_fields(rule.applies), school) if school.invalid else None
-    if broken:
-        return _made(make, school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
-                     f"{broken} is invalid in the record; this requirement cannot be judged", where)
+    broken = _broken_fields(_applicability_fields(rule.applies), school.invalid) if school.invalid else None
+    if broken is not None:
+        return _blocked(make, school, rule, broken, where)
     outside = not_applicable(rule.applies, school, scope)
     if outside:
         return _made(make, school, rule, Status.NOT_APPLICABLE, outside[0], outside[1], where)
-    broken = _broken_fields(rule.fields, school) if school.invalid else None
-    if broken:
-        return _made(make, school, rule, Status.ERROR, f"记录中 {broken} 有误，无法判断此项",
-                     f"{broken} is invalid in the record; this requirement cannot be judged", where)
+    broken = _broken_fields(rule.fields, school.invalid) if school.invalid else None
+    if broken is not None:
+        return _blocked(make, school, rule, broken, where)
     assert rule.check is not None
     try:
         outcome = rule.check.evaluate(scope)
@@ -103,6 +102,18 @@ def _made(make: _Maker, school: School, rule: Rule, status: Status, zh: str, en:
     return make(school.code, rule.id, status, rule.severity, zh, en, where, found, expected)
 
 
+def _blocked(make: _Maker, school: School, rule: Rule, broken: tuple[str, ...], where: Location) -> Result:
+    zh, en = field_words(SCHOOL, broken) if broken else ("整个记录", "the whole record")
+    return _made(make, school, rule, Status.ERROR, f"记录中“{zh}”有误，无法判断此项",
+                 f"{en} is invalid in the record; this requirement cannot be judged", where)
+
+
+def blocked_by(rule: Rule, path: tuple[str | int, ...]) -> bool:
+    """Whether an invalid value at `path` (a data problem's path) leaves `rule` unjudged."""
+    bad = tuple(part for part in path if isinstance(part, str))
+    return _broken_fields(_applicability_fields(rule.applies) | rule.fields, [bad]) is not None
+
+
 def not_applicable(applies: Applicability, school: School, scope: dict[str, Any]) -> tuple[str, str] | None:
     if applies.kinds and school.kind not in applies.kinds:
         return (f"只适用于{_labels(SCHOOL_KINDS, applies.kinds, 'zh')}", f"applies only to {_labels(SCHOOL_KINDS, applies.kinds, 'en')}")
@@ -131,14 +142,14 @@ def _applicability_fields(applies: Applicability) -> frozenset[tuple[str, ...]]:
     return frozenset(fields)
 
 
-def _broken_fields(fields: frozenset[tuple[str, ...]], school: School) -> str | None:
+def _broken_fields(fields: frozenset[tuple[str, ...]], invalid: list[tuple[str, ...]]) -> tuple[str, ...] | None:
     """The first invalid path that is, or contains, a field read; an invalid field inside a list item that is
     only counted (never read) does not make the count wrong. `a.b.*` means everything under a.b is read."""
-    for bad in school.invalid:
+    for bad in invalid:
         for used in fields:
             whole = used[-1:] == ("*",)
             if used[: len(bad)] == bad or (whole and bad[: len(used) - 1] == used[:-1]):
-                return ".".join(bad) or "整个记录"
+                return bad
     return None
 
 

@@ -64,7 +64,7 @@ def explain_text(plan: Plan, rule_id: str, lang: Lang) -> str | None:
     rule = plan.rule(rule_id)
     if rule is not None:
         return _explain_rule(plan, rule, lang)
-    target = next((tg for tg in plan.targets if tg.id == rule_id), None)
+    target = next((tg for tg in plan.targets if tg.id.casefold() == rule_id.casefold()), None)
     return _explain_target(plan, target, lang) if target else None
 
 
@@ -79,6 +79,9 @@ def _explain_rule(plan: Plan, rule: Rule, lang: Lang) -> str:
              f"{t('section', lang)}：{_section_title(plan, rule.section, lang)}" if zh else
              f"{t('section', lang)}: {_section_title(plan, rule.section, lang)}",
              f"{t('source', lang)}：“{rule.source}”" if zh else f"{t('source', lang)}: “{rule.source}”"]
+    note = plan.source_note(rule.source)
+    if note:
+        lines.append(f"  （注：{note.zh}）" if zh else f"  (note: {note.en})")
     if rule.scope == "bureau":
         lines.append(t("scope_bureau", lang))
         return "\n".join(lines) + "\n"

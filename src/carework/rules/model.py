@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -128,12 +129,29 @@ class Plan:
     definition_texts: tuple[Definition, ...] = ()
     #: The line of the plan file where each vocabulary is written.
     vocabulary_lines: dict[str, int] = field(default_factory=dict)
+    #: Where the plan's text comes from, as the plan says (`plan.source`), with what is known to be wrong with it.
+    source: str = ""
+
+    def source_note(self, text: str) -> Bilingual | None:
+        """What a reader of a source sentence must know about the copy it was taken from: that it breaks off there
+        (the plan's source says where: `止于“…”`), or that `*` marks a place name blanked out in that copy."""
+        notes: list[tuple[str, str]] = []
+        cut = re.search(r"止于“([^”]+)”", self.source)
+        if cut and text and cut[1].endswith(text):
+            notes.append((f"所据原文不完整，在“{cut[1]}”处中断，其后内容不可知", f"the copy of the plan breaks off at “{cut[1]}”; "
+                          "what followed is unknown"))
+        if "*" in text:
+            notes.append(("“*”是所据原文中被隐去的地名，非本工具所加", "“*” marks a place name blanked out in the copy of the plan"))
+        if not notes:
+            return None
+        return Bilingual("；".join(zh for zh, _ in notes), "; ".join(en for _, en in notes))
 
     def rule(self, rule_id: str) -> Rule | None:
+        """The rule of this id, written in any case (`s2-06` is S2-06, as people type it)."""
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        return None
+        return next((rule for rule in self.rules if rule.id.casefold() == rule_id.casefold()), None)
 
     def section(self, number: int) -> Section | None:
         for section in self.sections:

@@ -199,6 +199,7 @@ class _Builder:
                            self.doc.locate(("definitions", i)).line)
                 for i, d in enumerate(self.data["definitions"])),
             vocabulary_lines={v["name"]: self.doc.locate(("vocabularies", i)).line for i, v in enumerate(self.data["vocabularies"])},
+            source=head.get("source") or "",
         )
 
     def compile(self, source: str, env: Env, path: tuple[str | int, ...], what: str) -> Typed | None:

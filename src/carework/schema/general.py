@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from carework.core.problems import Problem, dotted
+from carework.core.problems import Problem
 from carework.reading.loader import INPUT_METHOD_SLIPS, Document, Path_
 from carework.schema.fieldtypes import (
     Boolean,
@@ -64,9 +64,11 @@ _ISO_HINT = re.compile(r"^\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2
 class Run:
     """One validation: its problems, the paths found wrong, and the slow paths that report them."""
 
-    def __init__(self, doc: Document, ctx: Context) -> None:
+    def __init__(self, doc: Document, ctx: Context, schema: Record | None = None) -> None:
         self.doc = doc
         self.ctx = ctx
+        #: The record type being checked, which names every field in Chinese for messages.
+        self.schema = schema
         self.problems: list[Problem] = []
         self.invalid: list[Path_] = []
         # What the compiled checks' fast paths compare against, read once per record rather than once per value.
@@ -76,19 +78,23 @@ class Run:
         self.first, self.last = ctx.period if ctx.period else (dt.date.min, dt.date.max)
 
     def error(self, path: Path_, code: str, zh: str, en: str, fix_zh: str = "", fix_en: str = "",
-              level: str = "error") -> None:
+              level: str = "error", named: Path_ | None = None) -> None:
+        """A problem with the value at `path`, its message led by the field's words (those of `named` if given: the
+        level an unknown or missing key belongs to, since the message names the key itself)."""
         where = self.doc.locate(path)
-        label = dotted(path)
-        prefix_zh = f"{label}：" if label else ""
-        prefix_en = f"{label}: " if label else ""
+        label_zh, label_en = field_words(self.schema, path if named is None else named)
+        prefix_zh = f"{label_zh}：" if label_zh else ""
+        prefix_en = f"{label_en}: " if label_en else ""
         self.problems.append(Problem(where, code, prefix_zh + zh, prefix_en + en, fix_zh, fix_en, level))  # type: ignore[arg-type]
         if level == "error":
             self.invalid.append(path)
 
     def missing(self, f: Field, path: Path_) -> None:
-        self.error(path + (f.name,), "missing-field", f"缺少必填项 {f.name}（{f.zh}）",
+        options_zh = "（可选：" + "、".join(f"{o.zh}（{o.value}）" for o in f.type.options) + "）" if isinstance(f.type, Choice) else ""
+        self.error(path + (f.name,), "missing-field", f"缺少必填项“{f.zh}”（{f.name}）",
                    f"required field {f.name} ({f.en}) is missing",
-                   f"在这一层加上 {f.name}: ……", f"add {f.name}: … at this level")
+                   f"在这一层加上一行 {f.name}: {example(f.type)}{options_zh}",
+                   f"add {f.name}: {example(f.type)} at this level", named=path)
 
     def unknown_key(self, key: Any, schema: Record, path: Path_) -> None:
         key_text = str(key)
@@ -100,7 +106,7 @@ class Run:
                 rest = key_text.split(needle, 1)[1].strip()
                 fix_zh, fix_en = f"{fix_zh}：{meant}: {rest}", f"{fix_en}: {meant}: {rest}"
             self.error(path + (key_text,), "input-method", f"未知的键「{key_text}」：键里有{zh_what}",
-                       f"unknown key '{key_text}': it contains {en_what}", fix_zh, fix_en)
+                       f"unknown key '{key_text}': it contains {en_what}", fix_zh, fix_en, named=path)
             return
         by_label = {f.zh: f.name for f in schema.fields}
         guess = difflib.get_close_matches(key_text, [f.name for f in schema.fields], n=1, cutoff=0.6)
@@ -108,12 +114,14 @@ class Run:
         if suggestion is None:
             labels = difflib.get_close_matches(key_text, list(by_label), n=1, cutoff=0.5)
             suggestion = by_label[labels[0]] if labels else None
-        allowed = "、".join(f.name for f in schema.fields)
+        allowed = "、".join(f"{f.name}（{f.zh}）" for f in schema.fields)
         if suggestion:
-            fix_zh, fix_en = f"是不是要写 {suggestion}？", f"did you mean {suggestion}?"
+            label = schema.field(suggestion).zh  # type: ignore[union-attr]
+            fix_zh, fix_en = f"是不是要写 {suggestion}（{label}）？", f"did you mean {suggestion}?"
         else:
             fix_zh, fix_en = f"这一层可用的键：{allowed}", f"keys allowed here: {', '.join(f.name for f in schema.fields)}"
-        self.error(path + (key_text,), "unknown-field", f"未知的键 {key_text}", f"unknown key {key_text}", fix_zh, fix_en)
+        self.error(path + (key_text,), "unknown-field", f"未知的键 {key_text}", f"unknown key {key_text}", fix_zh, fix_en,
+                   named=path)
 
     def wrong(self, value: Any, t: FieldType, path: Path_) -> None:
         zh_hint = en_hint = ""
@@ -123,13 +131,15 @@ class Run:
         elif isinstance(value, (int, float)) and isinstance(t, Text):
             zh_hint = "（数字请加引号当作文字，如 \"0012\"）"
             en_hint = " (quote numbers meant as text, e.g. \"0012\")"
+        fix_zh, fix_en = right_form(value, t, path)
         self.error(path, "wrong-type", f"应为{type_name(t, 'zh')}，实际是{kind(value, 'zh')} {_show(value)}{zh_hint}",
-                   f"expected {type_name(t)}, got {kind(value, 'en')} {_show(value)}{en_hint}",
-                   f"改成{type_name(t, 'zh')}", f"write a {type_name(t)}")
+                   f"expected {type_name(t)}, got {kind(value, 'en')} {_show(value)}{en_hint}", fix_zh, fix_en)
         return None
 
     def scalar(self, value: Any, t: FieldType, path: Path_) -> Any:
         if isinstance(t, Boolean):
+            if isinstance(value, str) and value.strip() in YES_NO:  # 是/否 as a secretary writes it
+                return YES_NO[value.strip()]
             return value if isinstance(value, bool) else self.wrong(value, t, path)
         if isinstance(t, (Integer, Number)):
             ok = isinstance(value, int) if isinstance(t, Integer) else isinstance(value, (int, float))
@@ -173,9 +183,9 @@ class Run:
                 guess = difflib.get_close_matches(value, allowed, n=1, cutoff=0.4)
                 fix_zh = f"是不是“{guess[0]}”？" if guess else "可选：" + "；".join(allowed)
                 fix_en = f"did you mean “{guess[0]}”?" if guess else "one of: " + "; ".join(allowed)
-                if "，" in value or "、" in value:  # [红色云溪，逐梦云溪] is one item: the comma is full-width
-                    fix_zh = "列表中的各项要用英文半角逗号“,”分开，如 [红色云溪, 逐梦云溪]；" + fix_zh
-                    fix_en = "separate list items with the ASCII comma ',', e.g. [a, b]; " + fix_en
+                parts = [p.strip() for p in SEPARATORS.split(value) if p.strip()]
+                if len(parts) > 1 and all(normalise(p) in normal for p in parts):  # [红色云溪，逐梦云溪]: one item
+                    return self.joined_items(path, value, [normal[normalise(p)] for p in parts])
                 return self.error(path, "unknown-value", f"不在计划列出的名称中：{value}",
                                   f"not one of the names the plan lists: {value}", fix_zh, fix_en)
         return value
@@ -183,14 +193,27 @@ class Run:
     def choice(self, value: str, t: Choice, path: Path_) -> Any:
         if value in t.values:
             return value
-        for option in t.options:  # the Chinese label is accepted for the value, as a secretary would write it
-            if value in (option.zh, option.en):
-                return option.value
+        spellings = choice_spellings(t)
+        meant = spellings.get(value.strip())
+        if meant:  # a Chinese label, or its short form (校长 for 校长（园长）), as a secretary would write it
+            return meant
+        parts = [p.strip() for p in SEPARATORS.split(value) if p.strip()]
+        if len(parts) > 1 and all(p in t.values or p in spellings for p in parts):
+            return self.joined_items(path, value, [p if p in t.values else spellings[p] for p in parts])
         guess = difflib.get_close_matches(value, list(t.values), n=1, cutoff=0.6)
-        listing = "、".join(f"{o.value}（{o.zh}）" for o in t.options)
+        listing = "、".join(f"{o.zh}（{o.value}）" for o in t.options)
         fix_zh = (f"是不是 {guess[0]}？" if guess else "") + f"可选：{listing}"
         fix_en = (f"did you mean {guess[0]}? " if guess else "") + "one of: " + ", ".join(t.values)
         return self.error(path, "unknown-value", f"未知的选项 {value}", f"unknown value {value}", fix_zh, fix_en)
+
+    def joined_items(self, path: Path_, value: str, items: list[str]) -> None:
+        """Several list items written as one, joined by a full-width comma or 、: say to put one item per line."""
+        lines_zh = " ".join(f"“- {item}”" for item in items)
+        self.error(path, "joined-items", f"一项里写了 {len(items)} 项：{value}",
+                   f"{len(items)} items written as one: {value}",
+                   f"每项单独一行，以“- ”开头：{lines_zh}（或写在一行 [{', '.join(items)}]，用英文半角逗号）",
+                   f"one item per line, each starting with '- ': {' '.join('- ' + i for i in items)} "
+                   f"(or on one line [{', '.join(items)}] with ASCII commas)")
 
     def date(self, value: Any, t: Date, path: Path_) -> Any:
         if isinstance(value, dt.datetime):
@@ -225,6 +248,91 @@ class Run:
                        "如果是往年的记录可以保留；如是笔误请改正", "keep it if it is an earlier year's record; otherwise correct it",
                        level="warning")
         return value
+
+
+#: Yes and no as a Chinese record writes them: unambiguous for a true/false field.
+YES_NO = {"是": True, "否": False, "有": True, "无": False, "没有": False}
+
+_BRACKETS = re.compile(r"[（(]([^）)]*)[）)]")
+
+
+def choice_spellings(t: Choice) -> dict[str, str]:
+    """Every Chinese or English way of writing an option that names only it: its label (校长（园长）), the label
+    without its bracket (校长) and the bracket's alternative (园长), its English label."""
+    seen: dict[str, list[str]] = {}  # in declaration order, so the JSON Schema that lists them is stable
+    for option in t.options:
+        forms = [option.zh, option.en, _BRACKETS.sub("", option.zh).strip()]
+        forms += [inner.strip() for inner in _BRACKETS.findall(option.zh) if not inner.startswith("如")]
+        for form in dict.fromkeys(forms):
+            if form and option.value not in seen.setdefault(form, []):
+                seen[form].append(option.value)
+    return {form: values[0] for form, values in seen.items() if len(values) == 1}
+
+
+def field_words(schema: Record | None, path: Path_) -> tuple[str, str]:
+    """Where a value is, for a message: `成员部门 第 1 条 › 职责是否成文（committee.member_offices.duties_written）` in
+    Chinese (field labels first, item positions counted from 1, the YAML keys second) and
+    `committee.member_offices (item 1).duties_written` in English."""
+    if not path:
+        return "", ""
+    groups: list[str] = []
+    keys: list[str] = []
+    english = ""
+    t: FieldType | None = schema
+    for part in path:
+        if isinstance(part, int):
+            if groups:
+                groups[-1] += f" 第 {part + 1} 条"
+            english += f" (item {part + 1})"
+            t = t.item if isinstance(t, ListOf) else None
+            continue
+        while isinstance(t, ListOf):  # a path without positions (`trainings.topics`) steps into the items
+            t = t.item
+        f = t.field(part) if isinstance(t, Record) else None
+        groups.append(f.zh if f else part)
+        keys.append(part)
+        english += f".{part}" if english else part
+        t = f.type if f else None
+    return f"{' › '.join(groups[-2:])}（{'.'.join(keys)}）", english
+
+
+def example(t: FieldType) -> str:
+    """A value of type `t`, written as it would be in a record."""
+    examples: dict[type, str] = {Boolean: "true", Date: "2024-03-15", Integer: "3", Number: "2000", Text: "……"}
+    if isinstance(t, Choice):
+        return t.values[0]
+    if isinstance(t, ListOf):
+        return f"[{example(t.item)}]"
+    if isinstance(t, Record):
+        return "{" + (f"{t.fields[0].name}: {example(t.fields[0].type)}" if t.fields else "") + "}"
+    return examples.get(type(t), "……")
+
+
+def right_form(value: Any, t: FieldType, path: Path_) -> tuple[str, str]:
+    """What to write instead of a value of the wrong type, with an example of the right form."""
+    key = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+    if isinstance(t, Boolean):
+        return (f"写 true（是）或 false（否），如 {key}: true", f"write true or false, e.g. {key}: true")
+    if isinstance(t, Date):
+        return ("写成“年-月-日”，如 2024-03-15（不加引号）", "write year-month-day, e.g. 2024-03-15 (without quotes)")
+    if isinstance(t, Integer):
+        return ("写一个整数，如 3", "write a whole number, e.g. 3")
+    if isinstance(t, Number):
+        return ("写一个数字，如 2000（不加单位）", "write a number, e.g. 2000 (no unit)")
+    if isinstance(t, ListOf):
+        items = [p.strip() for p in SEPARATORS.split(value) if p.strip()] if isinstance(value, str) else []
+        items = items or [example(t.item)]
+        shown = " ".join(f"“- {item}”" for item in items)
+        return (f"写成列表：{key}: 下面每项一行，以“- ”开头，如 {shown}；或写在一行 [{', '.join(items)}]（英文半角逗号）",
+                f"write a list: under {key}:, one item per line starting with '- ', e.g. "
+                f"{' '.join('- ' + i for i in items)}; or on one line [{', '.join(items)}] (ASCII commas)")
+    if isinstance(t, Record):
+        first = t.fields[0] if t.fields else None
+        inner = f"{first.name}: {example(first.type)}" if first else "……"
+        return (f"{key}: 下面换行、缩进两格写各项，如 {inner}", f"under {key}:, indent each field by two spaces, e.g. {inner}")
+    if isinstance(t, Choice):
+        return ("可选：" + "、".join(f"{o.zh}（{o.value}）" for o in t.options), "one of: " + ", ".join(t.values))
+    return (f"改成{type_name(t, 'zh')}", f"write {type_name(t)}")
 
 
 def slip(text: str, needles: str = "：\u3000") -> tuple[str, str, str, str, str, str] | None:

@@ -25,6 +25,7 @@ from carework.schema.fieldtypes import (
     Record,
     Text,
 )
+from carework.schema.general import YES_NO, choice_spellings
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
@@ -68,9 +69,9 @@ def _type(t: FieldType, vocabularies: Mapping[str, tuple[str, ...]]) -> dict[str
     if isinstance(t, ListOf):
         return {"type": "array", "items": _nullable(_type(t.item, vocabularies))}  # a blank item is skipped
     if isinstance(t, Choice):
-        return {"enum": list(dict.fromkeys(v for o in t.options for v in (o.value, o.zh, o.en)))}
-    if isinstance(t, Boolean):
-        return {"type": "boolean"}
+        return {"enum": list(dict.fromkeys([*(v for o in t.options for v in (o.value, o.zh, o.en)), *choice_spellings(t)]))}
+    if isinstance(t, Boolean):  # 是/否 as the validator accepts them
+        return {"anyOf": [{"type": "boolean"}, {"enum": list(YES_NO)}]}
     if isinstance(t, Integer):
         return {"type": "integer", **_bounds(t.minimum, t.maximum)}
     if isinstance(t, Number):

@@ -32,7 +32,7 @@ class Validated:
 
 def validate(doc: Document, schema: Record, ctx: Context) -> Validated:
     """Validate a whole document (which must be a mapping) against `schema`."""
-    run = Run(doc, ctx)
+    run = Run(doc, ctx, schema)
     if not isinstance(doc.value, dict):
         got = "空文件" if doc.value is None else kind(doc.value, "zh")
         got_en = "an empty file" if doc.value is None else kind(doc.value, "en")
