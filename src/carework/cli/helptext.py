@@ -95,6 +95,8 @@ COMMANDS: dict[str, str] = {
             "LibreOffice, then: carework import FILE.xlsx",
     "import": "Turn filled-in workbooks into school records.\n\nNothing is written for a workbook with errors; a record "
               "that exists and differs is shown as a diff and kept unless --replace is given.",
+    "schools": "List the schools: code, name, district, kind, reported or not, out of date, gaps.",
+    "districts": "List the districts: schools on the roster, reported, not reported, invalid, out of date, gaps.",
     "trend": "Targets, gaps and rectifications as of each of several dates.\n\n"
              "Each record is loaded once and judged as of every date; see docs/progress.md for what a trend can and "
              "cannot tell.",

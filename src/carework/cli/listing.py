@@ -12,9 +12,20 @@ import typer
 
 from carework.cli.boundary import ExitCode, finish
 from carework.cli.console import use_color, width
-from carework.cli.options import AsOfOpt, LangOpt, NoCacheOpt, PathsArg, PlanOpt, RosterOpt, RunOptions, run_options
+from carework.cli.helptext import bi
+from carework.cli.options import (
+    AsOfOpt,
+    DistrictOpt,
+    LangOpt,
+    NoCacheOpt,
+    PathsArg,
+    PlanOpt,
+    RosterOpt,
+    RunOptions,
+    run_options,
+)
 
-ListFormat = Annotated[Literal["text", "json"], typer.Option("--format", help="text (a table) or json (for tools).")]
+ListFormat = Annotated[Literal["text", "json"], typer.Option("--format", help=bi("text（表格）或 json（供程序读取）。", "text (a table) or json (for tools)."))]
 
 
 @dataclass(frozen=True)
@@ -31,11 +42,11 @@ def schools(
     roster: RosterOpt = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = "zh",
-    district: Annotated[list[str] | None, typer.Option("--district", help="Only this district (repeatable).")] = None,
+    district: DistrictOpt = None,
     fmt: ListFormat = "text",
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """列出学校：代码、名称、区、类型、报送情况、未达标项数。List the schools: reported or not, out of date, gaps."""
+    """列出学校：代码、名称、区、类型、报送情况、未达标项数。"""
     run = run_options(paths, plan, None, as_of, lang, districts=district, no_cache=no_cache, roster=roster)
     finish(ctx, lang, list_city, ListingOptions(run, "schools", fmt))
 
@@ -50,7 +61,7 @@ def districts(
     fmt: ListFormat = "text",
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """列出各区：名册学校数、已报送、未报送、数据有误、未更新、未达标项数。List the districts with their counts."""
+    """列出各区：名册学校数、已报送、未报送、数据有误、未更新、未达标项数。"""
     run = run_options(paths, plan, None, as_of, lang, no_cache=no_cache, roster=roster)
     finish(ctx, lang, list_city, ListingOptions(run, "districts", fmt))
 
