@@ -244,7 +244,7 @@ def test_a_workbook_with_errors_writes_nothing(sample_city: Path) -> None:
     assert _run("form", "NEW-001", "-o", "new.xlsx", "--plan", str(PLAN_FILE)).exit_code == 0
     result = _run("import", "new.xlsx", "--plan", str(PLAN_FILE))
     assert result.exit_code == 3
-    assert "new.xlsx 基本信息!B3：错误：name：缺少必填项 name（学校全称）" in result.output
+    assert "new.xlsx 基本信息!B3：错误：缺少必填项“学校全称”（name）" in result.output
     assert not (sample_city / "data" / "schools" / "NEW-001.yaml").exists()
 
 
