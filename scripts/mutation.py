@@ -269,9 +269,9 @@ def main() -> int:
         shutil.copytree(PACKAGE, copy / "carework", ignore=shutil.ignore_patterns("__pycache__"))
         for shipped in ("data", "templates", "schema"):  # what the package finds beside it in a checkout
             (copy.parent / shipped).symlink_to(ROOT / shipped)
-        for target in chosen:  # the unmutated code must pass its tests, or no mutant means anything
-            if not run_tests(copy, target.tests, args.timeout * 3):
-                print(f"{target.name}: its tests fail on the unmutated code; fix that first", file=sys.stderr)
+        for tests in dict.fromkeys(t.tests for t in chosen):  # unmutated, they must pass, or no mutant means anything
+            if not run_tests(copy, tests, args.timeout * 3):
+                print(f"{' '.join(tests)} fail on the unmutated code; fix that first", file=sys.stderr)
                 return 2
         killed, survivors, equivalent, started = 0, [], [], time.monotonic()
         for n, m in enumerate(everything, 1):
