@@ -60,7 +60,7 @@ TARGETS = (
     Target("dates-fast", "rules/expr/specialise.py", ("in_year",), ("tests/test_boundaries.py",)),
     Target("waivers", "rules/waivers.py", ("active",), ("tests/test_boundaries.py",)),
     Target("targets", "rules/targets.py", ("target_facts", "absent_fact", "aggregate_targets", "_target_result", "_sortable"),
-           ("tests/test_boundaries.py", "tests/test_roster.py", "tests/test_city.py")),
+           ("tests/test_targets.py", "tests/test_boundaries.py", "tests/test_roster.py", "tests/test_city.py")),
     Target("severities", "core/model.py", ("SEVERITIES",), ("tests/test_severity_matrix.py",)),
     Target("levels-sarif", "formats/sarif.py", ("LEVELS",), ("tests/test_severity_matrix.py",)),
     Target("levels-github", "formats/github.py", ("LEVELS",), ("tests/test_severity_matrix.py",)),
