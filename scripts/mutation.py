@@ -54,7 +54,7 @@ RULE_TESTS = ("tests/test_boundaries.py", "tests/test_rule_cases.py")
 TARGETS = (
     Target("engine", "rules/engine.py",
            ("evaluate_school", "_evaluate_rule", "not_applicable", "_broken_fields", "waive", "waiver_of", "waiver_index"),
-           RULE_TESTS),
+           ("tests/test_engine.py", *RULE_TESTS)),
     Target("checks", "rules/checks.py", ("_build_at_least", "_build_true", "_build_each"), RULE_TESTS),
     Target("dates", "rules/expr/lower.py", ("in_year",), ("tests/test_boundaries.py",)),
     Target("dates-fast", "rules/expr/specialise.py", ("in_year",), ("tests/test_boundaries.py",)),

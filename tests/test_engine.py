@@ -1,0 +1,22 @@
+"""rules/engine.py: what every result carries besides its status — where it points, in plan order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import AS_OF, base_record, merge, school_from
+
+from carework.rules.engine import evaluate_school
+from carework.rules.model import Plan
+
+
+def test_every_result_points_at_its_rule_s_field_in_plan_order(plan: Plan, tmp_path: Path) -> None:
+    school = school_from(plan, tmp_path, merge(base_record(), {"office": {"dedicated": False}}))
+    results = evaluate_school(plan, school, AS_OF, {})
+    rules = [r for r in plan.rules if r.scope == "school"]
+    assert [r.rule for r in results] == [r.id for r in rules]
+    for rule, result in zip(rules, results):
+        assert result.location == school.locate(rule.anchor), rule.id
+        assert result.location.file == school.file and result.location.line >= 1, rule.id
+    lines = {r.rule: r.location.line for r in results}
+    assert lines["S2-12"] == lines["S2-13"] != lines["S2-06"]  # rules on the same field share its line
