@@ -76,8 +76,18 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("rules/targets.py", "status = next((b.status for b in target.bands if value > b.at_least - 1e-12), target.bands[-1].status)"):
         "a share is a ratio of two integers: it never lies within 1e-12 of a band's edge without equalling it, so > and "
         ">= on the tolerance-shifted edge agree",
-    ("rules/targets.py", "needed = max(0, math.ceil(target.target * den - 1e-09) - num)"):
-        "the tolerance is written 1e-9 in the source; this is the same number",
+    ("rules/targets.py", "status = next((b.status for b in target.bands if value >= b.at_least - 0.0), target.bands[-1].status)"):
+        "a share num/den that equals a band's edge is the same float as the edge (both correctly rounded), so the "
+        "tolerance never decides",
+    ("rules/checks.py", "value = shown(found(scope, None)) if found or shown else ok"):
+        "`found` and `shown` are both set exactly when the check declares `found:`, so `and` and `or` agree",
+    ("rules/checks.py", "if not (pool is not None and listed):  # `item in <list>`: the list is the same for every item, made once"):
+        "every `each` rule of the plan has the `item in <list>` shape, so the general path taken instead gives the same "
+        "answer (it is the fast path's reference twin, compared in tests/twins/)",
+    ("rules/checks.py", "if pool is not None or listed:  # `item in <list>`: the list is the same for every item, made once"):
+        "every `each` rule of the plan has a pool; with an empty list both paths find nothing missing",
+    ("rules/checks.py", "if pool is None and listed:  # `item in <list>`: the list is the same for every item, made once"):
+        "the general path is the fast path's reference twin: the same answer, slower",
 }
 
 

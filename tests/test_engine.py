@@ -20,3 +20,17 @@ def test_every_result_points_at_its_rule_s_field_in_plan_order(plan: Plan, tmp_p
         assert result.location.file == school.file and result.location.line >= 1, rule.id
     lines = {r.rule: r.location.line for r in results}
     assert lines["S2-12"] == lines["S2-13"] != lines["S2-06"]  # rules on the same field share its line
+
+
+def test_a_gap_s_message_fills_its_placeholders_in_each_language(plan: Plan, tmp_path: Path) -> None:
+    """`{school}`, `{year}` and the check's values in the Chinese template; the English template is its own."""
+    from test_plan import rule, write
+
+    from carework.rules.plan import load_plan
+
+    small = load_plan(write(tmp_path, rule(message="{school}：{year} 年听取 {found} 次，应 {expected} 次")))
+    school = school_from(plan, tmp_path, merge(base_record(), {"party_hearings": [{"date": "2024-03-01"}]}))
+    [result] = evaluate_school(small, school, AS_OF, {})
+    assert result.status.value == "fail"
+    assert result.message_zh == "云溪市基准高级中学：2024 年听取 1 次，应 2 次"
+    assert result.message_en == "heard 1"
