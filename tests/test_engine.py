@@ -34,3 +34,20 @@ def test_a_gap_s_message_fills_its_placeholders_in_each_language(plan: Plan, tmp
     assert result.status.value == "fail"
     assert result.message_zh == "云溪市基准高级中学：2024 年听取 1 次，应 2 次"
     assert result.message_en == "heard 1"
+
+
+def test_a_rule_limited_by_ownership_is_not_applicable_elsewhere(plan: Plan, tmp_path: Path) -> None:
+    """No rule of the 2024 plan is limited by ownership, but a plan may be: `applies_to: {ownership: [...]}`."""
+    from test_plan import rule, write
+
+    from carework.rules.plan import load_plan
+
+    limited = rule().replace("    scope: school\n", "    scope: school\n    applies_to: {ownership: [private]}\n")
+    small = load_plan(write(tmp_path, limited))
+    public = school_from(plan, tmp_path, base_record())
+    private = school_from(plan, tmp_path, merge(base_record(), {"code": "BASE-002", "ownership": "private"}))
+    [outside] = evaluate_school(small, public, AS_OF, {})
+    [inside] = evaluate_school(small, private, AS_OF, {})
+    assert (outside.status.value, outside.message_zh, outside.message_en) == (
+        "not_applicable", "只适用于民办学校", "applies only to private schools")
+    assert inside.status.value == "pass"
