@@ -66,7 +66,8 @@ TARGETS = (
     Target("levels-github", "formats/github.py", ("LEVELS",), ("tests/test_severity_matrix.py",)),
     Target("levels-junit", "formats/junit.py", ("rule_case",), ("tests/test_severity_matrix.py", "tests/test_formats_junit.py"),
            ("Status.", "SubElement")),
-    Target("exit-codes", "cli/boundary.py", ("ExitCode", "EXIT_CODES"), ("tests/test_boundary.py", "tests/test_severity_matrix.py")),
+    Target("exit-codes", "cli/boundary.py", ("ExitCode", "EXIT_CODES"),
+           ("tests/test_contract.py", "tests/test_boundary.py", "tests/test_severity_matrix.py")),
     Target("fail-on", "cli/check.py", ("run_check",), ("tests/test_severity_matrix.py",),
            ("problems", "fail_on", "SEVERITIES", "Status.FAIL")),
 )
@@ -79,6 +80,8 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("rules/targets.py", "status = next((b.status for b in target.bands if value >= b.at_least - 0.0), target.bands[-1].status)"):
         "a share num/den that equals a band's edge is the same float as the edge (both correctly rounded), so the "
         "tolerance never decides",
+    ("formats/junit.py", "if result.status == Status.WAIVED or result.waiver:"):
+        "only a waived result carries a waiver, so `or` and `and` pick the same results",
     ("rules/checks.py", "value = shown(found(scope, None)) if found or shown else ok"):
         "`found` and `shown` are both set exactly when the check declares `found:`, so `and` and `or` agree",
     ("rules/checks.py", "if not (pool is not None and listed):  # `item in <list>`: the list is the same for every item, made once"):

@@ -178,3 +178,12 @@ def test_the_readme_names_no_field_the_contract_lacks() -> None:
     values = set(re.findall(r"`(\w+)`", DOC.read_text(encoding="utf-8"))) - keys
     assert named - keys - values == set()
     assert {"results", "expected", "targets", "needed", "excluded"} <= named
+
+
+def test_the_readme_exit_code_table_is_the_exit_code_contract() -> None:
+    from carework.cli.boundary import ExitCode
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Exit codes"): readme.index("\n## ", readme.index("## Exit codes") + 1)]
+    documented_codes = {int(code) for code in re.findall(r"^\| (\d+) \|", section, re.M)}
+    assert documented_codes == {int(code) for code in ExitCode}

@@ -51,3 +51,38 @@ def test_a_rule_limited_by_ownership_is_not_applicable_elsewhere(plan: Plan, tmp
     assert (outside.status.value, outside.message_zh, outside.message_en) == (
         "not_applicable", "只适用于民办学校", "applies only to private schools")
     assert inside.status.value == "pass"
+
+
+def test_a_rule_with_a_condition_is_not_applicable_where_it_does_not_hold(plan: Plan, tmp_path: Path) -> None:
+    from test_plan import rule, write
+
+    from carework.rules.plan import load_plan
+
+    limited = rule().replace("    scope: school\n", "    scope: school\n    applies_to: {when: office.dedicated == true}\n")
+    small = load_plan(write(tmp_path, limited))
+    [holds] = evaluate_school(small, school_from(plan, tmp_path, base_record()), AS_OF, {})
+    [fails] = evaluate_school(small, school_from(plan, tmp_path, merge(base_record(), {"office": {"dedicated": False}})),
+                              AS_OF, {})
+    assert holds.status.value == "pass"
+    assert (fails.status.value, fails.message_zh) == ("not_applicable", "不满足适用条件：office.dedicated == true")
+
+
+def test_waiver_index_reports_unknown_rules_and_schools_and_expired_waivers(plan: Plan) -> None:
+    import datetime as dt
+
+    from carework.core.model import Waiver
+    from carework.core.problems import Location
+    from carework.rules.engine import waiver_index
+
+    def waiver(rule: str, school: str, expires: dt.date = dt.date(2025, 6, 30)) -> Waiver:
+        return Waiver(rule, school, "整改中", "市教育局", expires, Location("waivers.yaml", 2, 5))
+
+    given = [waiver("S2-12", "BASE-001"), waiver("S9-99", "BASE-001"), waiver("S2-13", "NOPE-001"),
+             waiver("S2-06", "BASE-001", AS_OF - dt.timedelta(days=1)), waiver("S2-09", "BASE-001", AS_OF)]
+    index, notes = waiver_index(plan, given, {"BASE-001"}, AS_OF)
+    assert sorted(index) == [("S2-06", "BASE-001"), ("S2-09", "BASE-001"), ("S2-12", "BASE-001"), ("S2-13", "NOPE-001")]
+    assert [(w.rule, w.school, p.code, p.level) for w, p in notes] == [
+        ("S9-99", "BASE-001", "waiver-unknown-rule", "warning"),
+        ("S2-13", "NOPE-001", "waiver-unknown-school", "warning"),
+        ("S2-06", "BASE-001", "waiver-expired", "warning"),
+    ]

@@ -102,3 +102,14 @@ def test_characters_xml_cannot_hold_are_replaced(plan: Plan) -> None:
     out = JunitFormat(FormatOptions()).render(CheckRun(plan, dt.date(2024, 12, 31), [], SchoolResults.of([]), [problem], [], []))
     assert "\x07" not in out and "\x1b" not in out and "铃\ufffd声\ufffd" in out
     ET.fromstring(out)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", "已豁免：已豁免至 2025-03-31（市关工委：装修中）：关工委没有专门办公场所"),
+    ("en", "waived: waived until 2025-03-31 (市关工委: 装修中): the committee has no dedicated office"),
+])
+def test_a_waived_rule_is_skipped_with_its_waiver_in_the_run_s_language(city: Path, lang: str, expected: str) -> None:
+    root = ET.fromstring(runner.invoke(app, ["check", "--as-of", "2024-12-31", "--format", "junit", "--lang", lang]).stdout)
+    [skipped] = [s for case in root.iter("testcase") if case.get("name", "").startswith("S2-12")
+                 and case.get("classname", "").endswith("BASE-002") for s in case.findall("skipped")]
+    assert (skipped.get("type"), skipped.get("message")) == ("waived", expected)
