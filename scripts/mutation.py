@@ -80,6 +80,12 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("rules/targets.py", "status = next((b.status for b in target.bands if value >= b.at_least - 0.0), target.bands[-1].status)"):
         "a share num/den that equals a band's edge is the same float as the edge (both correctly rounded), so the "
         "tolerance never decides",
+    ("rules/targets.py", "status = next((b.status for b in target.bands if value >= b.at_least - 1e-12), target.bands[-2].status)"):
+        "the plan's last band starts at 0, so every share finds a band and the fallback is never read",
+    ("rules/targets.py", "return (1, 1) if value is None else (0, value)"):
+        "any key after every (0, value) sorts a missing value last; all missing values share it",
+    ("rules/targets.py", "return (2, 0) if value is None else (0, value)"):
+        "any key after every (0, value) sorts a missing value last; all missing values share it",
     ("formats/junit.py", "if result.status == Status.WAIVED or result.waiver:"):
         "only a waived result carries a waiver, so `or` and `and` pick the same results",
     ("rules/checks.py", "value = shown(found(scope, None)) if found or shown else ok"):

@@ -3,6 +3,7 @@ in what order, who is left out of the denominator and why, and how a roster scho
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from conftest import AS_OF, base_record, merge, school_from
 from carework.core.model import TargetResult
 from carework.rules.engine import school_scope
 from carework.rules.model import Plan
-from carework.rules.targets import Absent, Member, absent_fact, aggregate_targets, target_facts
+from carework.rules.targets import Absent, Member, TargetFact, _sortable, absent_fact, aggregate_targets, target_facts
 
 
 def member(plan: Plan, folder: Path, code: str, district: str = "天宁区", **patch: Any) -> Member:
@@ -71,3 +72,22 @@ def test_a_roster_school_without_a_record_counts_by_kind_and_ownership(plan: Pla
 def test_no_school_in_the_population_is_no_data(plan: Plan, tmp_path: Path) -> None:
     row = city_row(aggregate_targets(plan, [member(plan, tmp_path, "V-001", kind="vocational")]))
     assert (row.value, row.status, row.needed, row.denominator) == (None, "no_data", 0, 0)
+
+
+def test_needed_is_not_fooled_by_floating_point(plan: Plan) -> None:
+    """0.55 × 100 is 55.00000000000001 in floating point: 55 of 100 schools meet a 55% target, none more needed."""
+    assert 0.55 * 100 > 55
+    target = replace(plan, targets=[replace(plan.targets[0], target=0.55)])
+    schools = [Member(f"S-{i:03d}", "天宁区", (TargetFact(True, i < 55, (0, 0)),)) for i in range(100)]
+    assert city_row(aggregate_targets(target, schools)).needed == 0
+
+
+def test_a_missing_progress_value_sorts_after_every_value() -> None:
+    assert sorted([5, None, -3, 0], key=_sortable) == [-3, 0, 5, None]
+
+
+def test_an_absent_school_outside_the_target_s_ownership_is_not_counted(plan: Plan) -> None:
+    target = plan.targets[0]
+    public_only = replace(target, population=replace(target.population, ownership=("public",)))
+    assert absent_fact(public_only, Absent("X", "天宁区", "primary", "public")).member is True
+    assert absent_fact(public_only, Absent("X", "天宁区", "primary", "private")).member is False
