@@ -86,3 +86,33 @@ def test_waiver_index_reports_unknown_rules_and_schools_and_expired_waivers(plan
         ("S2-13", "NOPE-001", "waiver-unknown-school", "warning"),
         ("S2-06", "BASE-001", "waiver-expired", "warning"),
     ]
+
+
+def test_an_each_check_without_a_list_to_look_in_names_the_missing_items_by_position(plan: Plan, tmp_path: Path) -> None:
+    """`each` with a per-item condition (not `item in <list>`) and no `label`: the items that fail, counted from 1."""
+    from test_plan import HEAD
+
+    from carework.rules.plan import load_plan
+
+    text = HEAD + """\
+  - id: R-02
+    section: 1
+    title: {zh: 会议纪要, en: Minutes}
+    source: 执行好党组织定期听取关工委工作汇报
+    scope: school
+    severity: error
+    check:
+      kind: each
+      items: party_hearings
+      require: item.minutes == true
+    message: {zh: "第 {missing} 次没有纪要（共 {total} 次，缺 {count} 次）", en: "no minutes: {missing}"}
+    remedy: {zh: 补纪要, en: write them}
+"""
+    (tmp_path / "plan.yaml").write_text(text, encoding="utf-8")
+    small = load_plan(tmp_path / "plan.yaml")
+    hearings = [{"date": "2024-02-01", "minutes": True}, {"date": "2024-03-01", "minutes": False},
+                {"date": "2024-04-01", "minutes": True}, {"date": "2024-05-01", "minutes": False}]
+    [result] = evaluate_school(small, school_from(plan, tmp_path, merge(base_record(), {"party_hearings": hearings})), AS_OF, {})
+    assert (result.status.value, result.message_zh) == ("fail", "第 2、4 次没有纪要（共 4 次，缺 2 次）")
+    [met] = evaluate_school(small, school_from(plan, tmp_path, base_record()), AS_OF, {})
+    assert met.status.value == "pass"
