@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, not_checked
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.generate import generate
@@ -17,10 +17,13 @@ from carework.reading import fastload
 from carework.reading.fastload import YAML_RS, fast_parse
 from carework.reading.loader import Limits, YamlError, decode, parse
 
-pytestmark = [
-    pytest.mark.skipif(YAML_RS is None, reason="yaml-rs is not installed; every record takes the PyYAML path"),
-    pytest.mark.skipif(reference_mode(), reason="these tests check the fast path itself, which the reference switch turns off"),
-]
+pytestmark = pytest.mark.skipif(reference_mode(), reason="these tests check the fast path itself, which the reference switch turns off")
+
+
+@pytest.fixture(autouse=True)
+def _yaml_rs() -> None:
+    if YAML_RS is None:
+        not_checked("yaml-rs is not installed; every record takes the PyYAML path")
 
 CORPORA = [ROOT / "data" / "schools", ROOT / "tests" / "rules", ROOT / "tests" / "bad_input", ROOT / "templates"]
 #: Paths every rule's finding points at, and some that do not exist.

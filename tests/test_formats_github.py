@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import base_record, merge, write_record
+from support.reports import REGENERATE, regenerated
 from typer.testing import CliRunner
 
 from carework.checking.run import CheckRun, SchoolResults
@@ -146,8 +147,6 @@ def test_auto_is_github_under_github_actions(tricky_city: Path, monkeypatch: pyt
 
 def test_golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole output for a small city, exactly. Regenerate on purpose: CAREWORK_REGENERATE=1 pytest -k golden."""
-    import os
-
     schools = tmp_path / "data" / "schools"
     schools.mkdir(parents=True)
     write_record(schools, merge(base_record(), {"party_hearings": [{"date": "2024-03-01", "topic": "汇报,一:次"}]}))
@@ -155,9 +154,10 @@ def test_golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     output = runner.invoke(app, ["check", "--as-of", "2024-12-31", "--format", "github", "--rule", "S2-06",
                                  "--rule", "S2-12", "--rule", "S2-13"]).output
-    if os.environ.get("CAREWORK_REGENERATE"):
+    if REGENERATE:
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
         GOLDEN.write_text(output, encoding="utf-8")
+        regenerated(GOLDEN)
     assert output == GOLDEN.read_text(encoding="utf-8")
 
 

@@ -1,7 +1,6 @@
 """`--format junit`: valid against the Jenkins xUnit plugin's JUnit XSD, a suite per school, a case per rule.
 
-xmlschema (pure Python, full XSD 1.0) validates; the XSD sits in ../shared/schemas/, beside the project, and the
-validating tests skip, saying so, where that folder is absent.
+xmlschema (pure Python, full XSD 1.0) validates against the copy in tests/schemas/ (see its README).
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, base_record, merge, write_record
+from conftest import SCHEMAS, base_record, merge, write_record
 from typer.testing import CliRunner
 
 from carework.checking.run import CheckRun, SchoolResults
@@ -22,8 +21,7 @@ from carework.formats.junit import JunitFormat
 from carework.rules.model import Plan
 
 runner = CliRunner()
-XSD = SHARED / "schemas" / "junit-10.xsd"
-needs_xsd = pytest.mark.skipif(not XSD.is_file(), reason=f"the JUnit XSD is not at {XSD} (../shared/schemas is absent)")
+XSD = SCHEMAS / "junit-10.xsd"
 
 
 @pytest.fixture
@@ -48,7 +46,6 @@ def junit(*args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
-@needs_xsd
 def test_validates_against_the_junit_xsd(city: Path) -> None:
     import xmlschema
 
@@ -106,3 +103,14 @@ def test_characters_xml_cannot_hold_are_replaced(plan: Plan) -> None:
     out = JunitFormat(FormatOptions()).render(CheckRun(plan, dt.date(2024, 12, 31), [], SchoolResults.of([]), [problem], [], []))
     assert "\x07" not in out and "\x1b" not in out and "铃\ufffd声\ufffd" in out
     ET.fromstring(out)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", "豁免：已豁免至 2025-03-31（市关工委：装修中）：关工委没有专门办公场所"),
+    ("en", "waived: waived until 2025-03-31 (市关工委: 装修中): the committee has no dedicated office"),
+])
+def test_a_waived_rule_is_skipped_with_its_waiver_in_the_run_s_language(city: Path, lang: str, expected: str) -> None:
+    root = ET.fromstring(runner.invoke(app, ["check", "--as-of", "2024-12-31", "--format", "junit", "--lang", lang]).stdout)
+    [skipped] = [s for case in root.iter("testcase") if case.get("name", "").startswith("S2-12")
+                 and case.get("classname", "").endswith("BASE-002") for s in case.findall("skipped")]
+    assert (skipped.get("type"), skipped.get("message")) == ("waived", expected)

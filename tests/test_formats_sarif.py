@@ -1,6 +1,6 @@
 """`--format sarif`: valid SARIF 2.1.0 against the OASIS schema, with the plan's rules and located results.
 
-The schema sits in ../shared/schemas/, beside the project; the validating tests skip, saying so, where it is absent.
+The schema is a copy in tests/schemas/ (see its README for where it comes from).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from conftest import SHARED, base_record, merge, write_record
+from conftest import SCHEMAS, base_record, merge, write_record
 from typer.testing import CliRunner
 
 from carework.cli import app
@@ -20,9 +20,7 @@ from carework.formats.sarif import artifact_location
 from carework.rules.model import Plan
 
 runner = CliRunner()
-SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
-needs_schema = pytest.mark.skipif(not SCHEMA.is_file(),
-                                  reason=f"the SARIF schema is not at {SCHEMA} (../shared/schemas is absent)")
+SCHEMA = SCHEMAS / "sarif-schema-2.1.0.json"
 #: RFC 3986 URI-reference characters; jsonschema checks the `uri-reference` format only with extra packages.
 URI_REFERENCE = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")
 
@@ -49,7 +47,6 @@ def sarif(*args: str) -> tuple[int, dict[str, Any]]:
     return result.exit_code, json.loads(result.stdout)
 
 
-@needs_schema
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_validates_against_the_sarif_schema(city: Path, lang: str) -> None:
     import jsonschema

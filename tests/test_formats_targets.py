@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import xmlschema
-from conftest import ROOT, SHARED
+from conftest import ROOT, SCHEMAS
 from typer.testing import CliRunner
 
 from carework.cli import app
@@ -25,12 +25,8 @@ CITY = "T4-01 全市近60%的中小学、幼儿园基本达到关工委优质化
 
 
 def schema(name: str) -> Path:
-    """An official schema from ../shared/schemas/, beside the project; the validation is skipped, saying so, where
-    it is absent (as in tests/test_formats_sarif.py)."""
-    path = SHARED / "schemas" / name
-    if not path.is_file():
-        pytest.skip(f"the official schema is not at {path} (../shared/schemas is absent)")
-    return path
+    """An official schema, kept in the repository (tests/schemas/, with its provenance)."""
+    return SCHEMAS / name
 
 
 @pytest.fixture

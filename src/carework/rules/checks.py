@@ -151,10 +151,11 @@ def _build_each(parts: dict[str, Typed], spec: Mapping[str, Any]) -> Callable[[S
         charge(scope, listed)
         if pool is not None and listed:  # `item in <list>`: the list is the same for every item, made once
             contains = _membership(pool(scope, None))
-            missing = [x for x in listed if not contains(x)]
+            missing = [(i, x) for i, x in enumerate(listed) if not contains(x)]
         else:
-            missing = [x for x in listed if not require(scope, x)]
-        names = [str(label(scope, x)) if label else str(i + 1) for i, x in enumerate(missing)]
+            missing = [(i, x) for i, x in enumerate(listed) if not require(scope, x)]
+        # Without a label an item is named by its position in the list (from 1), not among the missing ones.
+        names = [str(label(scope, x)) if label else str(i + 1) for i, x in missing]
         return Outcome(
             not missing,
             values={"missing": "、".join(names), "count": len(missing), "total": len(listed)},
