@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from carework.cli import app
 
 INSTALL = "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/carework check"
-TESTS = "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/python -m pytest"
+TESTS = "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/python -m pytest && CAREWORK_REFERENCE=1 .venv/bin/python -m pytest -q -m 'not slow'"
 #: Blocks in these languages hold commands; the others (text, yaml, markdown) hold output or file contents.
 SHELLS = ("sh", "powershell")
 
