@@ -10,7 +10,8 @@ import pytest
 from conftest import AS_OF, TODAY, generated_city
 
 import carework.checking.pool as parallel
-from carework.checking.baseline import Baseline, Gap, compare, only_new
+from carework.checking.baseline import compare, only_new
+from carework.checking.comparison import Baseline, Gap
 from carework.checking.config import Inputs
 from carework.checking.pipeline import Selection, run_check
 from carework.core.model import Status

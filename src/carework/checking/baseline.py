@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from carework.checking.comparison import Baseline, Comparison, Gap
 from carework.checking.run import CheckRun
 from carework.core.errors import refused
 from carework.core.model import Result, Status
@@ -23,36 +23,6 @@ KNOWN_STATUSES = ("fail", "waived")
 #: The largest baseline read (README: Limits): a city's whole JSON result is a few MB; this leaves room for growth and
 #: refuses `/dev/zero` or a mistaken archive before it fills memory.
 MAX_BASELINE_BYTES = 128 * 1_048_576
-
-
-@dataclass(frozen=True, order=True)
-class Gap:
-    """A gap as the baseline recorded it."""
-
-    school: str
-    rule: str
-    status: str
-    message: str = ""
-    file: str = ""
-    line: int = 1
-
-
-@dataclass(frozen=True)
-class Baseline:
-    file: str
-    plan: str | None
-    gaps: tuple[Gap, ...]
-
-
-@dataclass(frozen=True)
-class Comparison:
-    baseline: Baseline
-    #: Gaps the baseline did not have: the ones a change is answerable for.
-    new: tuple[Result, ...]
-    #: Gaps the baseline already had; left out of the run's output.
-    known: tuple[Result, ...]
-    #: Gaps of the baseline that are gone, among the schools and rules this run judged.
-    resolved: tuple[Gap, ...]
 
 
 def load_baseline(path: Path, shown_as: str) -> Baseline:

@@ -15,7 +15,7 @@ from carework.rules.rectify import LedgerItem
 from carework.schema.roster import Roster, RosterSchool
 
 if TYPE_CHECKING:
-    from carework.checking.baseline import Comparison
+    from carework.checking.comparison import Comparison
 
 
 def no_piece(key: str) -> None:

@@ -13,7 +13,8 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from carework import __version__
-from carework.checking.baseline import Comparison, by_school
+from carework.checking.baseline import by_school
+from carework.checking.comparison import Comparison
 from carework.checking.run import CheckRun
 from carework.core.model import Result, School, Status, TargetResult
 from carework.core.problems import Problem
