@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from carework.rules.model import Applicability, Plan, Rule, Target
-from carework.rules.uses import number_written, uses
+from carework.rules.uses import at_least_minimum, number_written, uses
 
 Subject = Literal["plan", "setting", "definition", "vocabulary", "rule", "target"]
 Direction = Literal["weaker", "stronger", "review", "neutral"]
@@ -155,7 +155,7 @@ def _rule_changes(old: Plan, new: Plan, a: Rule, b: Rule) -> Iterator[Change]:
 def _check_direction(old: Plan, new: Plan, a: Rule, b: Rule) -> Direction:
     """A check that can no longer fail is weaker; otherwise only a changed number as the minimum of an otherwise equal
     `at_least` check has a direction of its own."""
-    if cannot_fail(b) and not cannot_fail(a):
+    if cannot_fail(new, b) and not cannot_fail(old, a):
         return "weaker"
     rest_a = {k: v for k, v in a.check_text.items() if k != "min"}
     rest_b = {k: v for k, v in b.check_text.items() if k != "min"}
@@ -228,9 +228,10 @@ def _target_changes(a: Target, b: Target) -> Iterator[Change]:
 _ALWAYS_TRUE = frozenset({"true", "True"})
 
 
-def cannot_fail(rule: Rule) -> bool:
+def cannot_fail(plan: Plan, rule: Rule) -> bool:
     """A school rule whose check holds whatever a record says: no check at all, a condition written as `true`, a
-    list whose every item must be `true`, or a count or amount (never negative) that must be at least 0 or less."""
+    list whose every item must be `true`, or a count or amount (never negative) that must be at least 0 or less
+    (written as a number or as a setting of the plan)."""
     if rule.scope != "school":
         return False
     text = rule.check_text
@@ -241,7 +242,5 @@ def cannot_fail(rule: Rule) -> bool:
         return str(text.get("expr", "")).strip() in _ALWAYS_TRUE
     if kind == "each":
         return str(text.get("require", "")).strip() in _ALWAYS_TRUE
-    if kind == "at_least":
-        minimum = text.get("min")
-        return isinstance(minimum, (int, float)) and not isinstance(minimum, bool) and minimum <= 0
-    return False
+    minimum = at_least_minimum(plan, rule)
+    return minimum is not None and minimum <= 0

@@ -16,7 +16,15 @@ from typing import Literal
 
 from carework.core.problems import Location
 from carework.rules.model import Plan, Rule
-from carework.rules.uses import BASIS_LABELS, BUILT_IN_SETTINGS, all_uses, expressions, items, number_written, uses
+from carework.rules.uses import (
+    BASIS_LABELS,
+    BUILT_IN_SETTINGS,
+    all_uses,
+    at_least_minimum,
+    expressions,
+    items,
+    uses,
+)
 from carework.schema.fieldtypes import Boolean, ListOf, Record, Text
 from carework.schema.school import SCHOOL
 
@@ -122,17 +130,11 @@ def _constant_rules(plan: Plan) -> Iterator[LintFinding]:
             yield LintFinding("warning", "cannot-vary", f"规则 {rule.id} 不读记录中的任何字段：对每所学校结果都一样，不是总能通过就是总不通过",
                               f"rule {rule.id} reads no record field: every school gets the same outcome, so it cannot "
                               "fail or cannot pass", _at(plan, rule.line))
-        elif _minimum(plan, rule) is not None and (_minimum(plan, rule) or 0) <= 0:
+        elif (minimum := at_least_minimum(plan, rule)) is not None and minimum <= 0:
             yield LintFinding("warning", "cannot-fail", f"规则 {rule.id} 的下限不大于 0：数量不会低于它，永远达标",
                               f"rule {rule.id} has a minimum of 0 or less: no count is below it, it cannot fail",
                               _at(plan, rule.line))
 
-
-def _minimum(plan: Plan, rule: Rule) -> float | None:
-    """The `min` of an `at_least` check when it is a number or a setting; None otherwise."""
-    if rule.check_text.get("kind") != "at_least":
-        return None
-    return number_written(plan, rule.check_text.get("min"))
 
 
 def _dates(plan: Plan) -> Iterator[LintFinding]:

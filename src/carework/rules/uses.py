@@ -70,6 +70,13 @@ def items(plan: Plan) -> list[Rule | Target]:
     return [*plan.rules, *plan.targets]
 
 
+def at_least_minimum(plan: Plan, rule: Rule) -> float | None:
+    """The `min` of an `at_least` check when it is a number or a setting; None otherwise."""
+    if rule.check_text.get("kind") != "at_least":
+        return None
+    return number_written(plan, rule.check_text.get("min"))
+
+
 def number_written(plan: Plan, written: object) -> float | None:
     """The number a check key is written as — a number, or `settings.name` — or None for any other expression."""
     if isinstance(written, (int, float)) and not isinstance(written, bool):
