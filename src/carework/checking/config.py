@@ -67,12 +67,10 @@ def plan_for(folder: Path, as_of: dt.date | None) -> Path | None:
     """The plan in `folder` for the as-of date: the one whose period holds it, else the one whose period is nearest
     (a check before the first plan or after the last; the run then warns that the date is outside the plan's
     period); None when the folder has no plan. Without a date, the plan of the latest period."""
-    periods: list[tuple[tuple[dt.date, dt.date], Path]] = []
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
-        period = _period(path)
-        periods.append((period or (dt.date.min, dt.date.min), path))
-    if not periods:
-        return None
+    candidates = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if len(candidates) <= 1:  # nothing to choose: its period is read once, when the plan itself is loaded
+        return candidates[0] if candidates else None
+    periods = [(_period(path) or (dt.date.min, dt.date.min), path) for path in candidates]
     if as_of is None:
         return max(periods)[1]
     holding = [path for (start, end), path in periods if start <= as_of <= end]
